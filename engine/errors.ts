@@ -1,0 +1,73 @@
+/**
+ * One registry of stable error codes (after fastify's lib/errors.js). API, CLI and tests assert on `code`,
+ * never on message text. Every error that reaches a user names the field, the value, the unit and what is
+ * allowed, so bad input is fixable without reading source.
+ */
+
+export const ERROR_CODES = {
+  /** A value failed its schema: wrong type, missing, out of the schema range, unknown property. */
+  TWIN_ERR_VALIDATION: { exitCode: 2, httpStatus: 400 },
+  /** A physically impossible or inconsistent combination (e.g. melt above the material's absolute max). */
+  TWIN_ERR_OUT_OF_RANGE: { exitCode: 2, httpStatus: 422 },
+  /** A library id (material, machine, mold, plant) that does not exist. */
+  TWIN_ERR_UNKNOWN_ID: { exitCode: 2, httpStatus: 404 },
+  /** A file that cannot be read or parsed. */
+  FILE_ERR_READ: { exitCode: 2, httpStatus: 400 },
+  /** Wrong command-line usage (unknown option, missing argument). */
+  CLI_ERR_USAGE: { exitCode: 2, httpStatus: 400 },
+  /** The engine produced a non-finite number: a bug or an input outside the model's validity; never emitted silently. */
+  SIM_ERR_NON_FINITE: { exitCode: 3, httpStatus: 500 },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorDetail {
+  /** Dotted path of the offending field, e.g. `settings.meltTempC` or `mold.flowPath[2].thicknessMm`. */
+  field?: string;
+  value?: unknown;
+  unit?: string;
+  /** What is allowed, in words: `0 < x ≤ 320`, `one of: hydraulic, servo-hydraulic, all-electric`. */
+  allowed?: string;
+}
+
+export class MoldtwinError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = "MoldtwinError";
+    this.code = code;
+    this.details = details;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exitCode;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].httpStatus;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details: ErrorDetail[] } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+/** Formats one detail as a single readable clause: `settings.meltTempC = 400 °C; allowed: ≤ 285 °C`. */
+export function describeDetail(d: ErrorDetail): string {
+  const unit = d.unit ? ` ${d.unit}` : "";
+  const value = d.value === undefined ? "(missing)" : `${JSON.stringify(d.value)}${unit}`;
+  const allowed = d.allowed ? `; allowed: ${d.allowed}` : "";
+  return `${d.field ?? "(input)"} = ${value}${allowed}`;
+}
+
+/** Throws when any value leaving the engine is NaN or ±Infinity: these must never reach a user. */
+export function assertFinite(label: string, value: number): number {
+  if (!Number.isFinite(value)) {
+    throw new MoldtwinError("SIM_ERR_NON_FINITE", `${label} is not a finite number (${value})`, [
+      { field: label, value: String(value), allowed: "a finite number" },
+    ]);
+  }
+  return value;
+}

@@ -1,0 +1,56 @@
+/**
+ * Inverse error function, M. Giles, "Approximating the erfinv function", GPU Computing Gems Jade (2011),
+ * single-precision branch polynomials refined by one Newton step on erf (Abramowitz & Stegun 7.1.26 is too
+ * coarse for that, so erf uses the W. J. Cody rational form via the complementary series below).
+ * Used for the frozen-layer depth of a semi-infinite body (Carslaw & Jaeger §2.4): y = 2√(αt)·erfinv(θ).
+ */
+export function erfinv(x: number): number {
+  if (x <= -1) return Number.NEGATIVE_INFINITY;
+  if (x >= 1) return Number.POSITIVE_INFINITY;
+  let w = -Math.log((1 - x) * (1 + x));
+  let p: number;
+  if (w < 5) {
+    w -= 2.5;
+    p = 2.81022636e-8;
+    p = 3.43273939e-7 + p * w;
+    p = -3.5233877e-6 + p * w;
+    p = -4.39150654e-6 + p * w;
+    p = 0.00021858087 + p * w;
+    p = -0.00125372503 + p * w;
+    p = -0.00417768164 + p * w;
+    p = 0.246640727 + p * w;
+    p = 1.50140941 + p * w;
+  } else {
+    w = Math.sqrt(w) - 3;
+    p = -0.000200214257;
+    p = 0.000100950558 + p * w;
+    p = 0.00134934322 + p * w;
+    p = -0.00367342844 + p * w;
+    p = 0.00573950773 + p * w;
+    p = -0.0076224613 + p * w;
+    p = 0.00943887047 + p * w;
+    p = 1.00167406 + p * w;
+    p = 2.83297682 + p * w;
+  }
+  const y = p * x;
+  // One Newton step: f(y) = erf(y) − x, f'(y) = 2/√π·exp(−y²).
+  return y - (erf(y) - x) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-y * y));
+}
+
+/** erf to ~1e-7 absolute (Numerical Recipes erfc Chebyshev fit, 3rd ed. §6.2). */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628288 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r : r - 1;
+}

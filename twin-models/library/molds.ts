@@ -1,0 +1,101 @@
+import type { Mold } from "../schemas/mold.ts";
+
+/**
+ * Four demo molds. Geometry is an engineering abstraction of typical parts (flow path from sprue to the last
+ * point to fill, molding.md §2.3), not a customer's tool: trust "assumed". Cavity steel sizes carry the shrink
+ * allowance a toolmaker would cut for the material at its recommended settings.
+ */
+const DEMO = "moldtwin demo tooling: representative geometry, not a customer's mold";
+
+export const MOLDS: Mold[] = [
+  {
+    id: "clip-4cav-auto",
+    name: "Automotive interior trim clip, 4 cavities, cold runner",
+    cavities: 4,
+    partVolumeCm3: 2.8,
+    projectedAreaCm2: 6.5,
+    runnerProjectedAreaCm2: 4,
+    wallThicknessMm: 1.8,
+    coolantTempC: 30,
+    moldHalfDeltaC: 3,
+    warpageLimitMm: 0.3,
+    packTransmission: 0.75,
+    flowPath: [
+      { kind: "tube", name: "sprue", lengthMm: 60, diameterMm: 5, branches: 1 },
+      { kind: "tube", name: "primary runner", lengthMm: 40, diameterMm: 5, branches: 2 },
+      { kind: "tube", name: "secondary runner", lengthMm: 20, diameterMm: 4, branches: 4 },
+      { kind: "gate", name: "edge gate", shape: "rect", lengthMm: 1, widthMm: 2.5, thicknessMm: 1.0, branches: 4 },
+      { kind: "strip", name: "clip body", lengthMm: 45, widthMm: 34, thicknessMm: 1.8, branches: 4 },
+    ],
+    criticalDimension: { name: "clip length", nominalMm: 40, toleranceMm: 0.1, cavityMm: 40.6 },
+    source: DEMO,
+    trust: "assumed",
+  },
+  {
+    id: "bezel-2cav-auto",
+    name: "Automotive air-vent bezel, 2 cavities, fan gate",
+    cavities: 2,
+    partVolumeCm3: 30,
+    projectedAreaCm2: 110,
+    runnerProjectedAreaCm2: 12,
+    wallThicknessMm: 2.5,
+    coolantTempC: 30,
+    moldHalfDeltaC: 5,
+    warpageLimitMm: 1.0,
+    packTransmission: 0.7,
+    flowPath: [
+      { kind: "tube", name: "sprue", lengthMm: 90, diameterMm: 7, branches: 1 },
+      { kind: "tube", name: "runner", lengthMm: 70, diameterMm: 7, branches: 2 },
+      { kind: "gate", name: "fan gate", shape: "rect", lengthMm: 1.5, widthMm: 25, thicknessMm: 1.5, branches: 2 },
+      { kind: "strip", name: "bezel face", lengthMm: 180, widthMm: 66, thicknessMm: 2.5, branches: 2 },
+    ],
+    criticalDimension: { name: "bezel width", nominalMm: 180, toleranceMm: 0.3, cavityMm: 182.4 },
+    source: DEMO,
+    trust: "assumed",
+  },
+  {
+    id: "medical-cap-8cav",
+    name: "Medical filter-housing cap, 8 cavities, pin-gated disk",
+    cavities: 8,
+    partVolumeCm3: 0.9,
+    projectedAreaCm2: 7.1,
+    runnerProjectedAreaCm2: 5,
+    wallThicknessMm: 1.2,
+    coolantTempC: 35,
+    moldHalfDeltaC: 0,
+    warpageLimitMm: 0.1,
+    packTransmission: 0.8,
+    flowPath: [
+      { kind: "tube", name: "sprue", lengthMm: 50, diameterMm: 4, branches: 1 },
+      { kind: "tube", name: "runner", lengthMm: 35, diameterMm: 4, branches: 2 },
+      { kind: "tube", name: "branch runner", lengthMm: 25, diameterMm: 3, branches: 8 },
+      { kind: "gate", name: "pin gate", shape: "round", lengthMm: 0.8, diameterMm: 1.2, branches: 8 },
+      { kind: "disk", name: "cap face", innerRadiusMm: 0.5, outerRadiusMm: 15, thicknessMm: 1.2, branches: 8 },
+    ],
+    criticalDimension: { name: "cap diameter", nominalMm: 30, toleranceMm: 0.05, cavityMm: 30.15 },
+    source: DEMO,
+    trust: "assumed",
+  },
+  {
+    id: "container-thinwall-2cav",
+    name: "Thin-wall specimen container, 2 cavities, hot sprue",
+    cavities: 2,
+    partVolumeCm3: 27,
+    projectedAreaCm2: 95,
+    runnerProjectedAreaCm2: 0,
+    wallThicknessMm: 0.9,
+    coolantTempC: 15,
+    moldHalfDeltaC: 2,
+    warpageLimitMm: 1.5,
+    packTransmission: 0.8,
+    flowPath: [
+      { kind: "tube", name: "hot sprue", lengthMm: 80, diameterMm: 6, heated: true, branches: 2 },
+      { kind: "gate", name: "valve gate", shape: "round", lengthMm: 1, diameterMm: 2.0, branches: 2 },
+      { kind: "disk", name: "bottom", innerRadiusMm: 0.7, outerRadiusMm: 55, thicknessMm: 0.9, branches: 2 },
+      { kind: "strip", name: "side wall", lengthMm: 60, widthMm: 345, thicknessMm: 0.9, branches: 2 },
+    ],
+    criticalDimension: { name: "rim diameter", nominalMm: 120, toleranceMm: 0.3, cavityMm: 122.2 },
+    source: DEMO,
+    trust: "assumed",
+  },
+];
