@@ -56,7 +56,7 @@ export class MoldtwinError extends Error {
 
 /** Formats one detail as a single readable clause: `settings.meltTempC = 400 °C; allowed: ≤ 285 °C`. */
 export function describeDetail(d: ErrorDetail): string {
-  const unit = d.unit ? ` ${d.unit}` : "";
+  const unit = d.unit && typeof d.value === "number" ? ` ${d.unit}` : "";
   const value = d.value === undefined ? "(missing)" : `${JSON.stringify(d.value)}${unit}`;
   const allowed = d.allowed ? `; allowed: ${d.allowed}` : "";
   return `${d.field ?? "(input)"} = ${value}${allowed}`;

@@ -17,7 +17,8 @@ export interface Twin {
 /** Resolves library ids or inline cards (validated against their schema) into a twin. */
 export function resolveTwin(ref: TwinRef, root = "twin"): Twin {
   return {
-    material: typeof ref.material === "string" ? getMaterial(ref.material) : parse(Material, ref.material, `${root}.material`),
+    material:
+      typeof ref.material === "string" ? getMaterial(ref.material) : parse(Material, ref.material, `${root}.material`),
     machine: typeof ref.machine === "string" ? getMachine(ref.machine) : parse(Machine, ref.machine, `${root}.machine`),
     mold: typeof ref.mold === "string" ? getMold(ref.mold) : parse(Mold, ref.mold, `${root}.mold`),
     adjustments: parse(TwinAdjustments, ref.adjustments ?? {}, `${root}.adjustments`),

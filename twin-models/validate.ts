@@ -1,6 +1,6 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { Value, type ValueError } from "@sinclair/typebox/value";
-import { type ErrorDetail, MoldtwinError, describeDetail } from "../engine/errors.ts";
+import { describeDetail, type ErrorDetail, MoldtwinError } from "../engine/errors.ts";
 
 /**
  * The one validation edge: every file, request and CLI value passes through `parse` against its schema.
@@ -58,7 +58,8 @@ function allowedText(e: ValueError, unit: string | undefined): string {
     return range ? `${kind} ${range}${u}` : `${kind}${u}`;
   }
   if (s.type === "string") {
-    if (typeof s.pattern === "string") return `a string matching ${s.pattern}${s.description ? ` (${s.description})` : ""}`;
+    if (typeof s.pattern === "string")
+      return `a string matching ${s.pattern}${s.description ? ` (${s.description})` : ""}`;
     if (s.format) return `a string in ${s.format} format`;
     return "a string";
   }

@@ -1,7 +1,7 @@
 import type { Machine } from "../../twin-models/schemas/machine.ts";
 import type { CrossWlf, Material, Tait } from "../../twin-models/schemas/material.ts";
 import type { Mold } from "../../twin-models/schemas/mold.ts";
-import { type ErrorDetail, MoldtwinError, describeDetail } from "../errors.ts";
+import { describeDetail, type ErrorDetail, MoldtwinError } from "../errors.ts";
 import { M_PER_MM, M2_PER_CM2, M3_PER_CM3 } from "../units.ts";
 
 /** Segment shapes the march knows; a rect gate marches as a strip, a round gate as a tube. */
@@ -139,7 +139,7 @@ export function compileTwin(material: Material, machine: Machine, mold: Mold): C
     }
     if (role[i] === ROLE_CAVITY) {
       cavityPathVolumeM3 += branchVolumeM3[i] * branches[i];
-      thinnest = Math.min(thinnest, thicknessM[i]);
+      thinnest = Math.min(thinnest, thicknessM[i]!);
     } else if (!heated[i]) {
       coldRunnerVolumeM3 += branchVolumeM3[i] * branches[i];
     }
@@ -189,41 +189,84 @@ function checkTwin(material: Material, mold: Mold): void {
   mold.flowPath.forEach((seg, i) => {
     const at = `mold.flowPath[${i}]`;
     if (seg.kind === "gate" && seg.shape === "rect") {
-      if (seg.widthMm === undefined) problems.push({ field: `${at}.widthMm`, unit: "mm", allowed: "required for a rect gate" });
-      if (seg.thicknessMm === undefined) problems.push({ field: `${at}.thicknessMm`, unit: "mm", allowed: "required for a rect gate" });
+      if (seg.widthMm === undefined)
+        problems.push({ field: `${at}.widthMm`, unit: "mm", allowed: "required for a rect gate" });
+      if (seg.thicknessMm === undefined)
+        problems.push({ field: `${at}.thicknessMm`, unit: "mm", allowed: "required for a rect gate" });
     }
     if (seg.kind === "gate" && seg.shape === "round" && seg.diameterMm === undefined) {
       problems.push({ field: `${at}.diameterMm`, unit: "mm", allowed: "required for a round gate" });
     }
     if (seg.kind === "disk" && seg.outerRadiusMm <= seg.innerRadiusMm) {
-      problems.push({ field: `${at}.outerRadiusMm`, value: seg.outerRadiusMm, unit: "mm", allowed: `> innerRadiusMm (${seg.innerRadiusMm} mm)` });
+      problems.push({
+        field: `${at}.outerRadiusMm`,
+        value: seg.outerRadiusMm,
+        unit: "mm",
+        allowed: `> innerRadiusMm (${seg.innerRadiusMm} mm)`,
+      });
     }
     const isCavity = seg.kind === "strip" || seg.kind === "disk";
     const next = mold.flowPath[i + 1];
     if (isCavity && next && next.kind !== "strip" && next.kind !== "disk") {
-      problems.push({ field: `mold.flowPath[${i + 1}].kind`, value: next.kind, allowed: "strip or disk: the cavity is the end of the flow path" });
+      problems.push({
+        field: `mold.flowPath[${i + 1}].kind`,
+        value: next.kind,
+        allowed: "strip or disk: the cavity is the end of the flow path",
+      });
     }
     if ((isCavity || seg.kind === "gate") && seg.branches % mold.cavities !== 0) {
-      problems.push({ field: `${at}.branches`, value: seg.branches, allowed: `a multiple of cavities (${mold.cavities})` });
+      problems.push({
+        field: `${at}.branches`,
+        value: seg.branches,
+        allowed: `a multiple of cavities (${mold.cavities})`,
+      });
     }
   });
   const last = mold.flowPath[mold.flowPath.length - 1];
   if (last && last.kind !== "strip" && last.kind !== "disk") {
-    problems.push({ field: `mold.flowPath[${mold.flowPath.length - 1}].kind`, value: last.kind, allowed: "strip or disk (the path ends in the cavity)" });
+    problems.push({
+      field: `mold.flowPath[${mold.flowPath.length - 1}].kind`,
+      value: last.kind,
+      allowed: "strip or disk (the path ends in the cavity)",
+    });
   }
   if (mold.criticalDimension.toleranceMm >= mold.criticalDimension.nominalMm) {
-    problems.push({ field: "mold.criticalDimension.toleranceMm", value: mold.criticalDimension.toleranceMm, unit: "mm", allowed: "< nominalMm" });
+    problems.push({
+      field: "mold.criticalDimension.toleranceMm",
+      value: mold.criticalDimension.toleranceMm,
+      unit: "mm",
+      allowed: "< nominalMm",
+    });
   }
   if (material.ejectionTempC >= material.maxMeltTempC) {
-    problems.push({ field: "material.ejectionTempC", value: material.ejectionTempC, unit: "°C", allowed: `< maxMeltTempC (${material.maxMeltTempC} °C)` });
+    problems.push({
+      field: "material.ejectionTempC",
+      value: material.ejectionTempC,
+      unit: "°C",
+      allowed: `< maxMeltTempC (${material.maxMeltTempC} °C)`,
+    });
   }
   if (material.noFlowTempC >= material.maxMeltTempC) {
-    problems.push({ field: "material.noFlowTempC", value: material.noFlowTempC, unit: "°C", allowed: `< maxMeltTempC (${material.maxMeltTempC} °C)` });
+    problems.push({
+      field: "material.noFlowTempC",
+      value: material.noFlowTempC,
+      unit: "°C",
+      allowed: `< maxMeltTempC (${material.maxMeltTempC} °C)`,
+    });
   }
   if (material.crossWlf.etaMinPaS >= material.crossWlf.etaMaxPaS) {
-    problems.push({ field: "material.crossWlf.etaMinPaS", value: material.crossWlf.etaMinPaS, unit: "Pa·s", allowed: "< etaMaxPaS" });
+    problems.push({
+      field: "material.crossWlf.etaMinPaS",
+      value: material.crossWlf.etaMinPaS,
+      unit: "Pa·s",
+      allowed: "< etaMaxPaS",
+    });
   }
   if (problems.length > 0) {
-    throw new MoldtwinError("TWIN_ERR_OUT_OF_RANGE", `inconsistent twin: ${problems.map(describeDetail).join("; ")}`, problems);
+    throw new MoldtwinError(
+      "TWIN_ERR_OUT_OF_RANGE",
+      `inconsistent twin: ${problems.map(describeDetail).join("; ")}`,
+      problems,
+    );
   }
 }

@@ -1,10 +1,10 @@
-import { crossViscosityPaS, localPowerLawIndex, zeroShearViscosityPaS } from "../physics/crossWlf.ts";
+import { MoldtwinError } from "../errors.ts";
+import { DEFAULT_CLAMP_SAFETY_FACTOR } from "../physics/clamp.ts";
 import { coolingTimeS, plateMeanTempC } from "../physics/cooling.ts";
+import { crossViscosityPaS, localPowerLawIndex, zeroShearViscosityPaS } from "../physics/crossWlf.ts";
 import { erfinv } from "../physics/erf.ts";
 import { diskPressureDropPa, stripPressureDropPa, tubePressureDropPa } from "../physics/pressureDrop.ts";
 import { specificVolumeM3PerKg } from "../physics/tait.ts";
-import { MoldtwinError } from "../errors.ts";
-import { DEFAULT_CLAMP_SAFETY_FACTOR } from "../physics/clamp.ts";
 import { J_PER_KWH, KELVIN_OFFSET, M2_PER_CM2 } from "../units.ts";
 import {
   type CompiledTwin,
@@ -39,7 +39,6 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
   const mat = tw.material;
   const mac = tw.machine;
   const mold = tw.mold;
-  const cross = tw.cross;
   const tait = tw.tait;
 
   const meltSetC = inputs[IN.meltTempC]!;
@@ -79,149 +78,35 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
   }
   const fillTimeS = vpVolumeM3 / flowM3s;
 
-  let tempC = meltC;
-  let pressurePa = 0;
-  let nozzlePa = 0;
-  let runnerPa = 0;
-  let gatePa = 0;
-  let cavityPa = 0;
-  let filledM3 = 0;
-  let coldDistanceM = 0;
-  let workJ = 0;
-  let maxShearRate = 0;
-  let maxCavityStressPa = 0;
-  let gateStressPa = 0;
-  let minFrontC = meltC;
-  let maxBulkC = meltC;
-  let maxFrozenAll = 0;
-  let maxFrozenCavity = 0;
-  let reachedVp = false;
-
-  for (let i = 0; i < tw.segmentCount && !reachedVp; i++) {
-    const shape = tw.shape[i]!;
-    const role = tw.role[i]!;
-    const cold = tw.heated[i] === 0;
-    const branchFlow = flowM3s / tw.branches[i]!;
-    const steps = role === ROLE_NOZZLE ? 1 : STEPS_PER_SEGMENT;
-    const fillScale = role === ROLE_CAVITY ? tw.cavityVolumeScale : 1;
-    const segmentFillM3 = cold ? tw.branchVolumeM3[i]! * tw.branches[i]! * fillScale : 0;
-    const lengthM = tw.lengthM[i]!;
-    const gapM = shape === SHAPE_TUBE ? 2 * tw.radiusM[i]! : tw.thicknessM[i]!;
-    const r0 = tw.innerRadiusM[i]!;
-    const r1 = tw.outerRadiusM[i]!;
-
-    for (let j = 0; j < steps && !reachedVp; j++) {
-      const stepFullFillM3 = segmentFillM3 / steps;
-      let part = 1;
-      if (stepFullFillM3 > 0 && filledM3 + stepFullFillM3 >= vpVolumeM3) {
-        part = (vpVolumeM3 - filledM3) / stepFullFillM3;
-        reachedVp = true;
-      }
-      const stepFillM3 = stepFullFillM3 * part;
-
-      // Step geometry (one branch). A disk step is a ring; truncation keeps its area share.
-      let stepLengthM = (lengthM / steps) * part;
-      let ringInner = 0;
-      let ringOuter = 0;
-      let stepVolumeM3: number;
-      let crossSectionM2: number;
-      if (shape === SHAPE_DISK) {
-        ringInner = r0 + ((r1 - r0) * j) / steps;
-        const fullOuter = r0 + ((r1 - r0) * (j + 1)) / steps;
-        ringOuter = Math.sqrt(ringInner * ringInner + part * (fullOuter * fullOuter - ringInner * ringInner));
-        stepLengthM = ringOuter - ringInner;
-        stepVolumeM3 = Math.PI * (ringOuter * ringOuter - ringInner * ringInner) * gapM;
-        crossSectionM2 = Math.PI * (ringInner + ringOuter) * gapM;
-      } else if (shape === SHAPE_TUBE) {
-        crossSectionM2 = (Math.PI * gapM * gapM) / 4;
-        stepVolumeM3 = crossSectionM2 * stepLengthM;
-      } else {
-        crossSectionM2 = tw.widthM[i]! * gapM;
-        stepVolumeM3 = crossSectionM2 * stepLengthM;
-      }
-
-      // Frozen layer at the end of the velocity phase (Carslaw & Jaeger semi-infinite conduction, capped by the
-      // steady thickness where conduction through the skin balances heat brought by the flowing melt).
-      let frozenM = 0;
-      let hWPerM2K = 0;
-      const isTube = shape === SHAPE_TUBE;
-      const hydraulicDiameterM = isTube ? gapM : 2 * gapM;
-      if (cold && role !== ROLE_NOZZLE) {
-        const velocity = branchFlow / crossSectionM2;
-        const distance = coldDistanceM + 0.5 * stepLengthM;
-        hWPerM2K = heatTransferFactor * heatTransferCoefficientWPerM2K(isTube, hydraulicDiameterM, velocity, distance, diffusivity, k);
-        const halfGap = isTube ? gapM / 2 : gapM / 2;
-        const cap = MAX_FROZEN_FRACTION * halfGap;
-        if (tempC <= freezeC + 1e-9) {
-          frozenM = cap;
-        } else {
-          const arrivalS = (filledM3 + 0.5 * stepFillM3) / flowM3s;
-          const contactS = fillTimeS - arrivalS > 0 ? fillTimeS - arrivalS : 0;
-          const theta = (freezeC - moldC) / (tempC - moldC);
-          const conduction = theta > 0 ? 2 * Math.sqrt(diffusivityEff * contactS) * erfinv(theta) : 0;
-          const steady = theta > 0 ? (k * (freezeC - moldC)) / (hWPerM2K * (tempC - freezeC)) : 0;
-          frozenM = conduction > 0 ? (conduction * steady) / Math.sqrt(conduction * conduction + steady * steady) : 0;
-          if (frozenM > cap) frozenM = cap;
-        }
-        const fraction = frozenM / halfGap;
-        if (fraction > maxFrozenAll) maxFrozenAll = fraction;
-        if (role === ROLE_CAVITY && fraction > maxFrozenCavity) maxFrozenCavity = fraction;
-      }
-
-      // Generalized Hele-Shaw: Cross-WLF at the wall shear rate, local power-law index, closed-form Δp.
-      const openGapM = gapM - 2 * frozenM;
-      const eta0 = zeroShearViscosityPaS(cross, tempC + KELVIN_OFFSET, 0, viscosityFactor);
-      let apparent: number;
-      if (isTube) {
-        const r = openGapM / 2;
-        apparent = (4 * branchFlow) / (Math.PI * r * r * r);
-      } else {
-        const width = shape === SHAPE_DISK ? Math.PI * (ringInner + ringOuter) : tw.widthM[i]!;
-        apparent = (6 * branchFlow) / (width * openGapM * openGapM);
-      }
-      let nLocal = localPowerLawIndex(cross, eta0, apparent);
-      let wallRate = rabinowitsch(isTube, nLocal) * apparent;
-      nLocal = localPowerLawIndex(cross, eta0, wallRate);
-      wallRate = rabinowitsch(isTube, nLocal) * apparent;
-      const etaWall = crossViscosityPaS(cross, eta0, wallRate);
-      const consistency = etaWall * wallRate ** (1 - nLocal);
-      let dp: number;
-      if (isTube) dp = tubePressureDropPa(consistency, nLocal, branchFlow, stepLengthM, openGapM / 2);
-      else if (shape === SHAPE_DISK) dp = diskPressureDropPa(consistency, nLocal, branchFlow, ringInner, ringOuter, openGapM);
-      else dp = stripPressureDropPa(consistency, nLocal, branchFlow, stepLengthM, tw.widthM[i]!, openGapM);
-      if (role === ROLE_NOZZLE) dp *= nozzleLossFactor;
-      const wallStressPa = etaWall * wallRate;
-
-      if (wallRate > maxShearRate) maxShearRate = wallRate;
-      if (role === ROLE_CAVITY && wallStressPa > maxCavityStressPa) maxCavityStressPa = wallStressPa;
-      if (role === ROLE_GATE && wallStressPa > gateStressPa) gateStressPa = wallStressPa;
-      if (role === ROLE_NOZZLE) nozzlePa += dp;
-      else if (role === ROLE_RUNNER) runnerPa += dp;
-      else if (role === ROLE_GATE) gatePa += dp;
-      else cavityPa += dp;
-      pressurePa += dp;
-      // Injection work ∫p dV: the pressure needed while this volume filled ≈ the drop up to here (upper skins
-      // were thinner then, so this slightly overstates it).
-      workJ += pressurePa * stepFillM3;
-
-      // Bulk temperature along the path: wall losses plus viscous dissipation. Over a step all pressure work
-      // turns into heat, Δp/(ρ·cp), spread over the residence time; exact solution of the linear ODE
-      // dT/dt = −a·(T − Tw) + S across the step.
-      if (cold && role !== ROLE_NOZZLE) {
-        const residenceS = stepVolumeM3 / branchFlow;
-        const a = (hWPerM2K * (isTube ? 4 / gapM : 2 / gapM)) / rhoCp;
-        const source = dp / rhoCp / residenceS;
-        const equilibriumC = moldC + source / a;
-        tempC = equilibriumC + (tempC - equilibriumC) * Math.exp(-a * residenceS);
-        coldDistanceM += stepLengthM;
-        if (tempC < minFrontC) minFrontC = tempC;
-      } else {
-        tempC += dp / rhoCp;
-      }
-      if (tempC > maxBulkC) maxBulkC = tempC;
-      filledM3 += stepFillM3;
-    }
-  }
+  marchFill(
+    tw,
+    flowM3s,
+    fillTimeS,
+    vpVolumeM3,
+    meltC,
+    moldC,
+    freezeC,
+    diffusivity,
+    diffusivityEff,
+    k,
+    rhoCp,
+    heatTransferFactor,
+    viscosityFactor,
+    nozzleLossFactor,
+  );
+  const pressurePa = FILL[F_PRESSURE]!;
+  const nozzlePa = FILL[F_NOZZLE]!;
+  const runnerPa = FILL[F_RUNNER]!;
+  const gatePa = FILL[F_GATE]!;
+  const cavityPa = FILL[F_CAVITY]!;
+  const workJ = FILL[F_WORK]!;
+  const maxShearRate = FILL[F_MAX_RATE]!;
+  const maxCavityStressPa = FILL[F_CAVITY_STRESS]!;
+  const gateStressPa = FILL[F_GATE_STRESS]!;
+  const minFrontC = FILL[F_MIN_FRONT]!;
+  const maxBulkC = FILL[F_MAX_BULK]!;
+  const maxFrozenAll = FILL[F_FROZEN_ALL]!;
+  const maxFrozenCavity = FILL[F_FROZEN_CAVITY]!;
 
   const peakPressureMPa = pressurePa / 1e6;
   const availablePressureMPa = mac.maxInjectionPressureMPa * mac.usablePressureFraction;
@@ -237,7 +122,10 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
     MIN_TIME_S,
     coolingTimeS(tw.gateShape, "centre", tw.gateThicknessM, diffusivityEff, meltC, moldC, freezeC),
   );
-  const partFreezeS = Math.max(MIN_TIME_S, coolingTimeS("plate", "centre", tw.thinnestCavityM, diffusivityEff, meltC, moldC, freezeC));
+  const partFreezeS = Math.max(
+    MIN_TIME_S,
+    coolingTimeS("plate", "centre", tw.thinnestCavityM, diffusivityEff, meltC, moldC, freezeC),
+  );
   const naturalSealS = gateFreezeS < partFreezeS ? gateFreezeS : partFreezeS;
   // Released before the seal, the cavity pressure decays while melt flows back: modelled as the pressure
   // falling in proportion to the unused share of the seal time (stated physics-lite assumption).
@@ -253,13 +141,27 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
   const linearShrinkage = 1 - Math.cbrt(1 - volumetricShrinkage);
 
   // ---- Cooling and cycle ----
-  const requiredCoolingS = coolingTimeS("plate", "centre", tw.wallThicknessM, diffusivityEff, meltC, moldC, mat.ejectionTempC);
+  const requiredCoolingS = coolingTimeS(
+    "plate",
+    "centre",
+    tw.wallThicknessM,
+    diffusivityEff,
+    meltC,
+    moldC,
+    mat.ejectionTempC,
+  );
   const inMoldS = holdTimeS + coolingSetS;
   const coolingMarginRaw = (inMoldS - requiredCoolingS) / Math.max(requiredCoolingS, MIN_TIME_S);
   const coolingMargin = coolingMarginRaw > 1 ? 1 : coolingMarginRaw;
   const ejectionMeanC = plateMeanTempC(tw.wallThicknessM, diffusivityEff, meltC, moldC, inMoldS + 0.5 * fillTimeS);
   const shotMeltVolumeM3 = shotMassKg * specificVolumeM3PerKg(tait, meltC + KELVIN_OFFSET, 0);
-  const plastRate = plasticatingRateM3s(tw, meltSetC + KELVIN_OFFSET, screwSpeedRpm, backPressureMPa * 1e6, viscosityFactor);
+  const plastRate = plasticatingRateM3s(
+    tw,
+    meltSetC + KELVIN_OFFSET,
+    screwSpeedRpm,
+    backPressureMPa * 1e6,
+    viscosityFactor,
+  );
   const plasticationS = shotMeltVolumeM3 / plastRate;
   const coolPhaseS = coolingSetS > plasticationS ? coolingSetS : plasticationS;
   const cycleS = mac.dryCycleTimeS + fillTimeS + holdTimeS + coolPhaseS;
@@ -375,11 +277,212 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
 
   for (let f = 0; f < OUTPUT_SIZE; f++) {
     if (!Number.isFinite(o[f]!)) {
-      throw new MoldtwinError("SIM_ERR_NON_FINITE", `shot output ${OUTPUT_FIELDS[f]} is ${o[f]}: input outside the model's validity`, [
-        { field: OUTPUT_FIELDS[f]!, value: String(o[f]), allowed: "a finite number" },
-      ]);
+      throw new MoldtwinError(
+        "SIM_ERR_NON_FINITE",
+        `shot output ${OUTPUT_FIELDS[f]} is ${o[f]}: input outside the model's validity`,
+        [{ field: OUTPUT_FIELDS[f]!, value: String(o[f]), allowed: "a finite number" }],
+      );
     }
   }
+}
+
+/** Results of the fill march, passed through a module scratch vector so the march returns no boxed doubles. */
+const F_PRESSURE = 0;
+const F_NOZZLE = 1;
+const F_RUNNER = 2;
+const F_GATE = 3;
+const F_CAVITY = 4;
+const F_WORK = 5;
+const F_MAX_RATE = 6;
+const F_CAVITY_STRESS = 7;
+const F_GATE_STRESS = 8;
+const F_MIN_FRONT = 9;
+const F_MAX_BULK = 10;
+const F_FROZEN_ALL = 11;
+const F_FROZEN_CAVITY = 12;
+const FILL = new Float64Array(13);
+
+/**
+ * Non-isothermal generalized Hele-Shaw march from the nozzle to the flow front at V/P switchover (molding.md
+ * §2.3–2.4). Kept apart from the kernel so V8 can inline the per-step physics into it (its own inlining budget).
+ */
+function marchFill(
+  tw: CompiledTwin,
+  flowM3s: number,
+  fillTimeS: number,
+  vpVolumeM3: number,
+  meltC: number,
+  moldC: number,
+  freezeC: number,
+  diffusivity: number,
+  diffusivityEff: number,
+  k: number,
+  rhoCp: number,
+  heatTransferFactor: number,
+  viscosityFactor: number,
+  nozzleLossFactor: number,
+): void {
+  const cross = tw.cross;
+  let tempC = meltC;
+  let pressurePa = 0;
+  let nozzlePa = 0;
+  let runnerPa = 0;
+  let gatePa = 0;
+  let cavityPa = 0;
+  let filledM3 = 0;
+  let coldDistanceM = 0;
+  let workJ = 0;
+  let maxShearRate = 0;
+  let maxCavityStressPa = 0;
+  let gateStressPa = 0;
+  let minFrontC = meltC;
+  let maxBulkC = meltC;
+  let maxFrozenAll = 0;
+  let maxFrozenCavity = 0;
+  let reachedVp = false;
+
+  for (let i = 0; i < tw.segmentCount && !reachedVp; i++) {
+    const shape = tw.shape[i]!;
+    const role = tw.role[i]!;
+    const cold = tw.heated[i] === 0;
+    const branchFlow = flowM3s / tw.branches[i]!;
+    const steps = role === ROLE_NOZZLE ? 1 : STEPS_PER_SEGMENT;
+    const fillScale = role === ROLE_CAVITY ? tw.cavityVolumeScale : 1;
+    const segmentFillM3 = cold ? tw.branchVolumeM3[i]! * tw.branches[i]! * fillScale : 0;
+    const lengthM = tw.lengthM[i]!;
+    const gapM = shape === SHAPE_TUBE ? 2 * tw.radiusM[i]! : tw.thicknessM[i]!;
+    const r0 = tw.innerRadiusM[i]!;
+    const r1 = tw.outerRadiusM[i]!;
+
+    for (let j = 0; j < steps && !reachedVp; j++) {
+      const stepFullFillM3 = segmentFillM3 / steps;
+      let part = 1;
+      if (stepFullFillM3 > 0 && filledM3 + stepFullFillM3 >= vpVolumeM3) {
+        part = (vpVolumeM3 - filledM3) / stepFullFillM3;
+        reachedVp = true;
+      }
+      const stepFillM3 = stepFullFillM3 * part;
+
+      // Step geometry (one branch). A disk step is a ring; truncation keeps its area share.
+      let stepLengthM = (lengthM / steps) * part;
+      let ringInner = 0;
+      let ringOuter = 0;
+      let stepVolumeM3 = 0;
+      let crossSectionM2 = 0;
+      if (shape === SHAPE_DISK) {
+        ringInner = r0 + ((r1 - r0) * j) / steps;
+        const fullOuter = r0 + ((r1 - r0) * (j + 1)) / steps;
+        ringOuter = Math.sqrt(ringInner * ringInner + part * (fullOuter * fullOuter - ringInner * ringInner));
+        stepLengthM = ringOuter - ringInner;
+        stepVolumeM3 = Math.PI * (ringOuter * ringOuter - ringInner * ringInner) * gapM;
+        crossSectionM2 = Math.PI * (ringInner + ringOuter) * gapM;
+      } else if (shape === SHAPE_TUBE) {
+        crossSectionM2 = (Math.PI * gapM * gapM) / 4;
+        stepVolumeM3 = crossSectionM2 * stepLengthM;
+      } else {
+        crossSectionM2 = tw.widthM[i]! * gapM;
+        stepVolumeM3 = crossSectionM2 * stepLengthM;
+      }
+
+      // Frozen layer at the end of the velocity phase (Carslaw & Jaeger semi-infinite conduction, capped by the
+      // steady thickness where conduction through the skin balances heat brought by the flowing melt).
+      let frozenM = 0;
+      let hWPerM2K = 0;
+      const isTube = shape === SHAPE_TUBE;
+      const hydraulicDiameterM = isTube ? gapM : 2 * gapM;
+      if (cold && role !== ROLE_NOZZLE) {
+        const velocity = branchFlow / crossSectionM2;
+        const distance = coldDistanceM + 0.5 * stepLengthM;
+        hWPerM2K =
+          heatTransferFactor *
+          heatTransferCoefficientWPerM2K(isTube, hydraulicDiameterM, velocity, distance, diffusivity, k);
+        const halfGap = isTube ? gapM / 2 : gapM / 2;
+        const cap = MAX_FROZEN_FRACTION * halfGap;
+        if (tempC <= freezeC + 1e-9) {
+          frozenM = cap;
+        } else {
+          const arrivalS = (filledM3 + 0.5 * stepFillM3) / flowM3s;
+          const contactS = fillTimeS - arrivalS > 0 ? fillTimeS - arrivalS : 0;
+          const theta = (freezeC - moldC) / (tempC - moldC);
+          const conduction = theta > 0 ? 2 * Math.sqrt(diffusivityEff * contactS) * erfinv(theta) : 0;
+          const steady = theta > 0 ? (k * (freezeC - moldC)) / (hWPerM2K * (tempC - freezeC)) : 0;
+          frozenM = conduction > 0 ? (conduction * steady) / Math.sqrt(conduction * conduction + steady * steady) : 0;
+          if (frozenM > cap) frozenM = cap;
+        }
+        const fraction = frozenM / halfGap;
+        if (fraction > maxFrozenAll) maxFrozenAll = fraction;
+        if (role === ROLE_CAVITY && fraction > maxFrozenCavity) maxFrozenCavity = fraction;
+      }
+
+      // Generalized Hele-Shaw: Cross-WLF at the wall shear rate, local power-law index, closed-form Δp.
+      const openGapM = gapM - 2 * frozenM;
+      const eta0 = zeroShearViscosityPaS(cross, tempC + KELVIN_OFFSET, 0, viscosityFactor);
+      let apparent = 0;
+      if (isTube) {
+        const r = openGapM / 2;
+        apparent = (4 * branchFlow) / (Math.PI * r * r * r);
+      } else {
+        const width = shape === SHAPE_DISK ? Math.PI * (ringInner + ringOuter) : tw.widthM[i]!;
+        apparent = (6 * branchFlow) / (width * openGapM * openGapM);
+      }
+      let nLocal = localPowerLawIndex(cross, eta0, apparent);
+      let wallRate = rabinowitsch(isTube, nLocal) * apparent;
+      nLocal = localPowerLawIndex(cross, eta0, wallRate);
+      wallRate = rabinowitsch(isTube, nLocal) * apparent;
+      const etaWall = crossViscosityPaS(cross, eta0, wallRate);
+      const consistency = etaWall * wallRate ** (1 - nLocal);
+      let dp = 0;
+      if (isTube) dp = tubePressureDropPa(consistency, nLocal, branchFlow, stepLengthM, openGapM / 2);
+      else if (shape === SHAPE_DISK)
+        dp = diskPressureDropPa(consistency, nLocal, branchFlow, ringInner, ringOuter, openGapM);
+      else dp = stripPressureDropPa(consistency, nLocal, branchFlow, stepLengthM, tw.widthM[i]!, openGapM);
+      if (role === ROLE_NOZZLE) dp *= nozzleLossFactor;
+      const wallStressPa = etaWall * wallRate;
+
+      if (wallRate > maxShearRate) maxShearRate = wallRate;
+      if (role === ROLE_CAVITY && wallStressPa > maxCavityStressPa) maxCavityStressPa = wallStressPa;
+      if (role === ROLE_GATE && wallStressPa > gateStressPa) gateStressPa = wallStressPa;
+      if (role === ROLE_NOZZLE) nozzlePa += dp;
+      else if (role === ROLE_RUNNER) runnerPa += dp;
+      else if (role === ROLE_GATE) gatePa += dp;
+      else cavityPa += dp;
+      pressurePa += dp;
+      // Injection work ∫p dV: the pressure needed while this volume filled ≈ the drop up to here (upper skins
+      // were thinner then, so this slightly overstates it).
+      workJ += pressurePa * stepFillM3;
+
+      // Bulk temperature along the path: wall losses plus viscous dissipation. Over a step all pressure work
+      // turns into heat, Δp/(ρ·cp), spread over the residence time; exact solution of the linear ODE
+      // dT/dt = −a·(T − Tw) + S across the step.
+      if (cold && role !== ROLE_NOZZLE) {
+        const residenceS = stepVolumeM3 / branchFlow;
+        const a = (hWPerM2K * (isTube ? 4 / gapM : 2 / gapM)) / rhoCp;
+        const source = dp / rhoCp / residenceS;
+        const equilibriumC = moldC + source / a;
+        tempC = equilibriumC + (tempC - equilibriumC) * Math.exp(-a * residenceS);
+        coldDistanceM += stepLengthM;
+        if (tempC < minFrontC) minFrontC = tempC;
+      } else {
+        tempC += dp / rhoCp;
+      }
+      if (tempC > maxBulkC) maxBulkC = tempC;
+      filledM3 += stepFillM3;
+    }
+  }
+
+  FILL[F_PRESSURE] = pressurePa;
+  FILL[F_NOZZLE] = nozzlePa;
+  FILL[F_RUNNER] = runnerPa;
+  FILL[F_GATE] = gatePa;
+  FILL[F_CAVITY] = cavityPa;
+  FILL[F_WORK] = workJ;
+  FILL[F_MAX_RATE] = maxShearRate;
+  FILL[F_CAVITY_STRESS] = maxCavityStressPa;
+  FILL[F_GATE_STRESS] = gateStressPa;
+  FILL[F_MIN_FRONT] = minFrontC;
+  FILL[F_MAX_BULK] = maxBulkC;
+  FILL[F_FROZEN_ALL] = maxFrozenAll;
+  FILL[F_FROZEN_CAVITY] = maxFrozenCavity;
 }
 
 /** Rabinowitsch correction from apparent to true wall shear rate: (3n+1)/(4n) tube, (2n+1)/(3n) slit. */

@@ -11,7 +11,13 @@ const MIN_NET_OUTPUT_SHARE = 0.05;
  *   pressure flow Q_p = π·D·h³·sin²θ·Δp_back / (12·η·L_m)
  * Returns the net volumetric output in m³/s at screw speed N (rev/s) against the back pressure.
  */
-export function plasticatingRateM3s(twin: CompiledTwin, meltTempK: number, screwSpeedRpm: number, backPressurePa: number, viscosityFactor: number): number {
+export function plasticatingRateM3s(
+  twin: CompiledTwin,
+  meltTempK: number,
+  screwSpeedRpm: number,
+  backPressurePa: number,
+  viscosityFactor: number,
+): number {
   const m = twin.machine;
   const d = m.screwDiameterMm * 1e-3;
   const h = m.screw.meteringDepthMm * 1e-3;

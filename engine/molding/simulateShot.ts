@@ -1,6 +1,6 @@
-import type { ProcessSettings } from "../../twin-models/schemas/process.ts";
 import type { Twin } from "../../twin-models/resolve.ts";
-import { type ErrorDetail, MoldtwinError, describeDetail } from "../errors.ts";
+import type { ProcessSettings } from "../../twin-models/schemas/process.ts";
+import { describeDetail, type ErrorDetail, MoldtwinError } from "../errors.ts";
 import { type CompiledTwin, compileTwin } from "./compile.ts";
 import { simulateShotInto } from "./kernel.ts";
 import { IN, INPUT_SIZE, OUT, OUTPUT_SIZE } from "./layout.ts";
@@ -37,10 +37,20 @@ export function checkSettings(twin: Twin, s: ProcessSettings, root = "settings")
     add("meltTempC", s.meltTempC, "°C", `> ${m.noFlowTempC} °C (no-flow temperature of ${m.id})`);
   }
   if (s.moldTempC >= m.ejectionTempC) {
-    add("moldTempC", s.moldTempC, "°C", `< ${m.ejectionTempC} °C (ejection temperature of ${m.id}: the part would never be ejectable)`);
+    add(
+      "moldTempC",
+      s.moldTempC,
+      "°C",
+      `< ${m.ejectionTempC} °C (ejection temperature of ${m.id}: the part would never be ejectable)`,
+    );
   }
   if (s.holdPressureMPa > twin.machine.maxInjectionPressureMPa) {
-    add("holdPressureMPa", s.holdPressureMPa, "MPa", `≤ ${twin.machine.maxInjectionPressureMPa} MPa (max injection pressure of ${twin.machine.id})`);
+    add(
+      "holdPressureMPa",
+      s.holdPressureMPa,
+      "MPa",
+      `≤ ${twin.machine.maxInjectionPressureMPa} MPa (max injection pressure of ${twin.machine.id})`,
+    );
   }
   const hasTime = s.injectionTimeS !== undefined;
   const hasSpeed = s.injectionSpeedMmPerS !== undefined;
@@ -53,7 +63,11 @@ export function checkSettings(twin: Twin, s: ProcessSettings, root = "settings")
     });
   }
   if (problems.length > 0) {
-    throw new MoldtwinError("TWIN_ERR_OUT_OF_RANGE", `settings do not fit the twin: ${problems.map(describeDetail).join("; ")}`, problems);
+    throw new MoldtwinError(
+      "TWIN_ERR_OUT_OF_RANGE",
+      `settings do not fit the twin: ${problems.map(describeDetail).join("; ")}`,
+      problems,
+    );
   }
 }
 

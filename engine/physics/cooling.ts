@@ -45,11 +45,20 @@ export function coolingTimeS(
  * Mean temperature of a plate t seconds after it was filled at Tm against walls at Tw, from the same one-term
  * series: T̄ = Tw + (Tm − Tw)·(8/π²)·exp(−π²αt/h²), capped at Tm where one term overshoots (t → 0).
  */
-export function plateMeanTempC(thicknessM: number, diffusivityM2s: number, meltC: number, moldC: number, timeS: number): number {
+export function plateMeanTempC(
+  thicknessM: number,
+  diffusivityM2s: number,
+  meltC: number,
+  moldC: number,
+  timeS: number,
+): number {
   const decay = PLATE_MEAN * Math.exp((-Math.PI * Math.PI * diffusivityM2s * timeS) / (thicknessM * thicknessM));
   return moldC + (meltC - moldC) * (decay > 1 ? 1 : decay);
 }
 
 /** Thermal diffusivity α = k/(ρ·cp), m²/s. */
-export const diffusivityM2s = (conductivityWPerMK: number, densityKgPerM3: number, heatCapacityJPerKgK: number): number =>
-  conductivityWPerMK / (densityKgPerM3 * heatCapacityJPerKgK);
+export const diffusivityM2s = (
+  conductivityWPerMK: number,
+  densityKgPerM3: number,
+  heatCapacityJPerKgK: number,
+): number => conductivityWPerMK / (densityKgPerM3 * heatCapacityJPerKgK);

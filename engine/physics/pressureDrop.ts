@@ -6,7 +6,14 @@
  */
 
 /** Strip/slit of full gap H and width W: Δp = (K·L/b)·[(2n+1)·(Q/W)/(2n·b²)]^n with b = H/2. */
-export function stripPressureDropPa(k: number, n: number, flowM3s: number, lengthM: number, widthM: number, thicknessM: number): number {
+export function stripPressureDropPa(
+  k: number,
+  n: number,
+  flowM3s: number,
+  lengthM: number,
+  widthM: number,
+  thicknessM: number,
+): number {
   const b = thicknessM / 2;
   return ((k * lengthM) / b) * (((2 * n + 1) * (flowM3s / widthM)) / (2 * n * b * b)) ** n;
 }
@@ -20,7 +27,14 @@ export function tubePressureDropPa(k: number, n: number, flowM3s: number, length
  * Centre-gated disk from R1 to R2, gap H: Δp = (K/b)·[(2n+1)·Q/(4π·n·b²)]^n · (R2^(1−n) − R1^(1−n))/(1−n);
  * at n = 1 the radial factor is ln(R2/R1).
  */
-export function diskPressureDropPa(k: number, n: number, flowM3s: number, innerRadiusM: number, outerRadiusM: number, thicknessM: number): number {
+export function diskPressureDropPa(
+  k: number,
+  n: number,
+  flowM3s: number,
+  innerRadiusM: number,
+  outerRadiusM: number,
+  thicknessM: number,
+): number {
   const b = thicknessM / 2;
   const radial =
     Math.abs(1 - n) < 1e-9

@@ -21,9 +21,27 @@ export interface DriveTypical {
 }
 
 export const DRIVE_TYPICALS: Record<DriveType, DriveTypical> = {
-  hydraulic: { driveEfficiency: 0.5, plasticatingEfficiency: 0.55, holdFlowFraction: 0.7, idlePowerKWPerKN: 0.0026, moveEnergyJPerKN: 9 },
-  "servo-hydraulic": { driveEfficiency: 0.7, plasticatingEfficiency: 0.7, holdFlowFraction: 0.08, idlePowerKWPerKN: 0.0005, moveEnergyJPerKN: 5 },
-  "all-electric": { driveEfficiency: 0.85, plasticatingEfficiency: 0.82, holdFlowFraction: 0.02, idlePowerKWPerKN: 0.0002, moveEnergyJPerKN: 3 },
+  hydraulic: {
+    driveEfficiency: 0.5,
+    plasticatingEfficiency: 0.55,
+    holdFlowFraction: 0.7,
+    idlePowerKWPerKN: 0.0026,
+    moveEnergyJPerKN: 9,
+  },
+  "servo-hydraulic": {
+    driveEfficiency: 0.7,
+    plasticatingEfficiency: 0.7,
+    holdFlowFraction: 0.08,
+    idlePowerKWPerKN: 0.0005,
+    moveEnergyJPerKN: 5,
+  },
+  "all-electric": {
+    driveEfficiency: 0.85,
+    plasticatingEfficiency: 0.82,
+    holdFlowFraction: 0.02,
+    idlePowerKWPerKN: 0.0002,
+    moveEnergyJPerKN: 3,
+  },
 };
 
 /** Controls, cabinet cooling and lighting, independent of the drive: assumption. */
@@ -33,7 +51,9 @@ export const HEATER_LOSS_SHARE = 0.1;
 
 /** Base (idle) power of a press from its size and drive: auxiliaries + heater losses + drive standby. */
 export function typicalBasePowerKW(driveType: DriveType, clampForceKN: number, heaterPowerKW: number): number {
-  return AUXILIARY_POWER_KW + HEATER_LOSS_SHARE * heaterPowerKW + DRIVE_TYPICALS[driveType].idlePowerKWPerKN * clampForceKN;
+  return (
+    AUXILIARY_POWER_KW + HEATER_LOSS_SHARE * heaterPowerKW + DRIVE_TYPICALS[driveType].idlePowerKWPerKN * clampForceKN
+  );
 }
 
 /** The same press rebuilt with another drive: used to compare drives on identical work. */

@@ -22,7 +22,9 @@ export interface LibraryCards {
 
 /** All cards of a kind, validated against their schema (a library typo must fail loudly, once). */
 export function listCards<K extends LibraryKind>(kind: K): LibraryCards[K][] {
-  return (CARDS[kind] as unknown[]).map((c, i) => parse(SCHEMAS[kind], c, `library.${kind}[${i}]`)) as LibraryCards[K][];
+  return (CARDS[kind] as unknown[]).map((c, i) =>
+    parse(SCHEMAS[kind], c, `library.${kind}[${i}]`),
+  ) as LibraryCards[K][];
 }
 
 export function getCard<K extends LibraryKind>(kind: K, id: string): LibraryCards[K] {

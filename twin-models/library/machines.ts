@@ -7,7 +7,19 @@ import { DRIVE_TYPICALS, typicalBasePowerKW } from "./drives.ts";
  * drive-swapped twin (withDriveType) agree. Screw metering depth ≈ 0.05–0.06·D and metering length 5·D follow
  * Rosato, Injection Molding Handbook (3rd ed.) ch. 3 screw design practice.
  */
-function press(p: Omit<Machine, "basePowerKW" | "driveEfficiency" | "plasticatingEfficiency" | "holdFlowFraction" | "moveEnergyKJ" | "source" | "trust" | "assumed">): Machine {
+function press(
+  p: Omit<
+    Machine,
+    | "basePowerKW"
+    | "driveEfficiency"
+    | "plasticatingEfficiency"
+    | "holdFlowFraction"
+    | "moveEnergyKJ"
+    | "source"
+    | "trust"
+    | "assumed"
+  >,
+): Machine {
   const t = DRIVE_TYPICALS[p.driveType as DriveType];
   return {
     ...p,
@@ -16,7 +28,8 @@ function press(p: Omit<Machine, "basePowerKW" | "driveEfficiency" | "plasticatin
     plasticatingEfficiency: t.plasticatingEfficiency,
     holdFlowFraction: t.holdFlowFraction,
     moveEnergyKJ: (t.moveEnergyJPerKN * p.clampForceKN) / 1000,
-    source: "Representative catalogue class (no single maker's data sheet); energy typicals in twin-models/library/drives.ts",
+    source:
+      "Representative catalogue class (no single maker's data sheet); energy typicals in twin-models/library/drives.ts",
     trust: "assumed",
     assumed: ["all fields: class-typical values"],
   };

@@ -1,4 +1,4 @@
-import { type TNumber, type TSchema, Type } from "@sinclair/typebox";
+import { type TNumber, type TObject, Type } from "@sinclair/typebox";
 
 /**
  * Schema helpers. Every numeric field carries its `unit` so that validation errors can say
@@ -20,20 +20,32 @@ export const Positive = (unit: string, description?: string, maximum?: number): 
 export const Fraction = (description?: string, def?: number): TNumber =>
   Type.Number({ unit: "1", minimum: 0, maximum: 1, description, ...(def === undefined ? {} : { default: def }) });
 
-export const Id = Type.String({ pattern: "^[a-z0-9][a-z0-9-]*$", minLength: 2, maxLength: 64, description: "kebab-case id" });
+export const Id = Type.String({
+  pattern: "^[a-z0-9][a-z0-9-]*$",
+  minLength: 2,
+  maxLength: 64,
+  description: "kebab-case id",
+});
 
 /** Where a card's numbers come from: a citation, how far to trust it, and which fields are assumptions. */
 export const Provenance = {
-  source: Type.String({ minLength: 3, description: "Citation: paper, standard, handbook, data sheet or repository file" }),
+  source: Type.String({
+    minLength: 3,
+    description: "Citation: paper, standard, handbook, data sheet or repository file",
+  }),
   trust: Type.Union([Type.Literal("traceable"), Type.Literal("unverified"), Type.Literal("assumed")], {
-    description: "traceable = numbers from a cited primary source; unverified = representative defaults; assumed = our engineering estimate",
+    description:
+      "traceable = numbers from a cited primary source; unverified = representative defaults; assumed = our engineering estimate",
   }),
   assumed: Type.Optional(
     Type.Array(Type.String(), { description: "Fields whose values no cited source gives: stated assumptions" }),
   ),
 };
 
-export const Range = (unit: string, description?: string): TSchema =>
+export const Range = (
+  unit: string,
+  description?: string,
+): TObject<{ min: TNumber; recommended: TNumber; max: TNumber }> =>
   Type.Object(
     { min: Type.Number({ unit }), recommended: Type.Number({ unit }), max: Type.Number({ unit }) },
     { additionalProperties: false, description },

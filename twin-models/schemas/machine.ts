@@ -3,7 +3,10 @@ import { Fraction, Id, Num, Positive, Provenance } from "./common.ts";
 
 export const DriveType = Type.Union(
   [Type.Literal("hydraulic"), Type.Literal("servo-hydraulic"), Type.Literal("all-electric")],
-  { description: "hydraulic = fixed-displacement pump; servo-hydraulic = variable-speed pump; all-electric = servo ball-screw drives" },
+  {
+    description:
+      "hydraulic = fixed-displacement pump; servo-hydraulic = variable-speed pump; all-electric = servo ball-screw drives",
+  },
 );
 
 export const Machine = Type.Object(
@@ -19,10 +22,26 @@ export const Machine = Type.Object(
     shotVolumeCm3: Positive("cm³", "maximum swept shot volume", 100_000),
     dryCycleTimeS: Positive("s", "mold close + open + eject with no shot", 60),
     basePowerKW: Positive("kW", "idle power: controls, pump standby, barrel heat losses", 500),
-    driveEfficiency: Num({ unit: "1", exclusiveMinimum: 0, maximum: 1, description: "wire-to-melt efficiency of the injection drive" }),
-    plasticatingEfficiency: Num({ unit: "1", exclusiveMinimum: 0, maximum: 1, description: "wire-to-melt efficiency of screw drive plus heaters" }),
-    holdFlowFraction: Fraction("drive flow spent to hold pressure, as a fraction of max injection rate (1 = fixed pump over relief)"),
-    moveEnergyKJ: Num({ unit: "kJ", minimum: 0, description: "shaft energy of mold close/open, clamp build-up and ejection per cycle" }),
+    driveEfficiency: Num({
+      unit: "1",
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: "wire-to-melt efficiency of the injection drive",
+    }),
+    plasticatingEfficiency: Num({
+      unit: "1",
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: "wire-to-melt efficiency of screw drive plus heaters",
+    }),
+    holdFlowFraction: Fraction(
+      "drive flow spent to hold pressure, as a fraction of max injection rate (1 = fixed pump over relief)",
+    ),
+    moveEnergyKJ: Num({
+      unit: "kJ",
+      minimum: 0,
+      description: "shaft energy of mold close/open, clamp build-up and ejection per cycle",
+    }),
     heaterPowerKW: Positive("kW", "installed barrel heater power", 500),
     usablePressureFraction: Fraction("share of max injection pressure usable in the velocity phase", 0.9),
     nozzle: Type.Object(

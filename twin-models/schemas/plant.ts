@@ -23,7 +23,10 @@ export const PlantPress = Type.Object(
     position: Position,
     robot: Type.Boolean({ default: false }),
     temperatureControlUnits: Type.Integer({ unit: "1", minimum: 0, maximum: 8, default: 1 }),
-    commissionedOn: Type.String({ format: "date", description: "ISO date; ages of wear parts count from it" }),
+    commissionedOn: Type.String({
+      pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+      description: "ISO date YYYY-MM-DD; ages of wear parts count from it",
+    }),
   },
   { additionalProperties: false },
 );

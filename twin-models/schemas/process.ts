@@ -11,7 +11,13 @@ export const ProcessSettings = Type.Object(
     moldTempC: Num({ unit: "°C", minimum: 0, maximum: 250 }),
     injectionTimeS: Type.Optional(Num({ unit: "s", exclusiveMinimum: 0, maximum: 60 })),
     injectionSpeedMmPerS: Type.Optional(Num({ unit: "mm/s", exclusiveMinimum: 0, maximum: 2000 })),
-    vpSwitchoverPct: Num({ unit: "%", minimum: 50, maximum: 100, default: 98, description: "% of shot volume filled at V/P switchover" }),
+    vpSwitchoverPct: Num({
+      unit: "%",
+      minimum: 50,
+      maximum: 100,
+      default: 98,
+      description: "% of shot volume filled at V/P switchover",
+    }),
     holdPressureMPa: Num({ unit: "MPa", minimum: 0, maximum: 400 }),
     holdTimeS: Num({ unit: "s", minimum: 0, maximum: 600 }),
     coolingTimeS: Num({ unit: "s", minimum: 0, maximum: 600, description: "after the end of hold" }),
@@ -27,11 +33,29 @@ export const ProcessSettings = Type.Object(
  */
 export const TwinAdjustments = Type.Object(
   {
-    viscosityFactor: Num({ unit: "1", exclusiveMinimum: 0, maximum: 10, default: 1, description: "multiplies η0 (lot-to-lot, calibration)" }),
-    heatTransferFactor: Num({ unit: "1", exclusiveMinimum: 0, maximum: 10, default: 1, description: "multiplies the melt-to-mold heat transfer" }),
+    viscosityFactor: Num({
+      unit: "1",
+      exclusiveMinimum: 0,
+      maximum: 10,
+      default: 1,
+      description: "multiplies η0 (lot-to-lot, calibration)",
+    }),
+    heatTransferFactor: Num({
+      unit: "1",
+      exclusiveMinimum: 0,
+      maximum: 10,
+      default: 1,
+      description: "multiplies the melt-to-mold heat transfer",
+    }),
     checkRingLeakageFraction: Fraction("share of hold pressure lost across a worn check ring", 0),
     driveEfficiencyFactor: Num({ unit: "1", exclusiveMinimum: 0, maximum: 2, default: 1 }),
-    nozzleLossFactor: Num({ unit: "1", minimum: 0, maximum: 10, default: 1, description: "multiplies the nozzle pressure drop" }),
+    nozzleLossFactor: Num({
+      unit: "1",
+      minimum: 0,
+      maximum: 10,
+      default: 1,
+      description: "multiplies the nozzle pressure drop",
+    }),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { MoldtwinError } from "../../engine/errors.ts";
+import { registerCalc } from "./commands/calc.ts";
+import { registerLibrary } from "./commands/library.ts";
+import { registerMaterial } from "./commands/material.ts";
+import { registerSimulate } from "./commands/simulate.ts";
+import { registerStart } from "./commands/start.ts";
+import { run } from "./io.ts";
+
+/** The `moldtwin` command line: one entry, one sub-command per job. */
+export function buildProgram(): Command {
+  const program = new Command("moldtwin")
+    .description("digital-twin simulation and what-if engine for injection-molding machines")
+    .version("0.1.0")
+    // Usage errors are reported once, by run(), as coded errors (JSON with --json).
+    .configureOutput({ outputError: () => {} })
+    .exitOverride();
+  registerSimulate(program);
+  registerLibrary(program);
+  registerMaterial(program);
+  registerCalc(program);
+  registerStart(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return;
+      const json = argv.includes("--json");
+      await run(json, () => {
+        throw new MoldtwinError("CLI_ERR_USAGE", e.message.replace(/^error: /, ""), [
+          { field: "command line", value: argv.slice(2).join(" "), allowed: "see moldtwin --help" },
+        ]);
+      });
+      return;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.main) await main(process.argv);

@@ -1,0 +1,43 @@
+/**
+ * Public API of the engine: pure kernels and their orchestration. Adapters (CLI, HTTP, OPC UA, store) and the
+ * viewer import from here; nothing here imports them.
+ */
+export {
+  assertFinite,
+  describeDetail,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorDetail,
+  MoldtwinError,
+} from "./errors.ts";
+export { type CompiledTwin, compileTwin } from "./molding/compile.ts";
+export { simulateShotInto } from "./molding/kernel.ts";
+export { DEFECTS, IN, INPUT_FIELDS, INPUT_SIZE, OUT, OUTPUT_FIELDS, OUTPUT_SIZE } from "./molding/layout.ts";
+export {
+  AT_RISK_MARGIN,
+  checkSettings,
+  compiledTwin,
+  type DefectRisk,
+  readShot,
+  type ShotResult,
+  simulateShot,
+  toInputs,
+} from "./molding/simulateShot.ts";
+export { starterSettings } from "./molding/starterSettings.ts";
+export { type ClampForce, clampForce, DEFAULT_CLAMP_SAFETY_FACTOR } from "./physics/clamp.ts";
+export {
+  type CoolingCriterion,
+  type CoolingShape,
+  coolingTimeS,
+  diffusivityM2s,
+  plateMeanTempC,
+} from "./physics/cooling.ts";
+export {
+  crossViscosityPaS,
+  crossWlfViscosityPaS,
+  localPowerLawIndex,
+  zeroShearViscosityPaS,
+} from "./physics/crossWlf.ts";
+export * from "./physics/pressureDrop.ts";
+export { densityKgPerM3, specificVolumeM3PerKg, TAIT_C, transitionTempK } from "./physics/tait.ts";
+export * from "./units.ts";

@@ -1,0 +1,12 @@
+/** Public API of the twin models: schemas (the single source of the types), the library and validation. */
+
+export * from "./library/index.ts";
+export { resolveTwin, type Twin } from "./resolve.ts";
+export * from "./schemas/common.ts";
+export * from "./schemas/machine.ts";
+export * from "./schemas/material.ts";
+export * from "./schemas/mold.ts";
+export * from "./schemas/plant.ts";
+export * from "./schemas/process.ts";
+export * from "./schemas/scenario.ts";
+export { outOfRange, parse } from "./validate.ts";
