@@ -19,7 +19,15 @@ describe("HTTP service on the embedded default plant", () => {
       kind: "shot",
       name: "api",
       twin: { material: "ps-styron-678e", machine: "e110-all-electric", mold: "medical-cap-8cav" },
-      settings: { meltTempC: 230, moldTempC: 40, injectionTimeS: 1, holdPressureMPa: 12, holdTimeS: 1.2, coolingTimeS: 2, screwSpeedRpm: 100 },
+      settings: {
+        meltTempC: 230,
+        moldTempC: 40,
+        injectionTimeS: 1,
+        holdPressureMPa: 12,
+        holdTimeS: 1.2,
+        coolingTimeS: 2,
+        screwSpeedRpm: 100,
+      },
     };
     const r = await app.inject({ method: "POST", url: "/api/simulate", payload: body });
     expect(r.statusCode).toBe(200);
@@ -29,12 +37,26 @@ describe("HTTP service on the embedded default plant", () => {
   });
 
   it("rejects bad bodies with 400 and a coded error naming the field", async () => {
-    const r = await app.inject({ method: "POST", url: "/api/simulate", payload: { kind: "shot", name: "x", twin: { material: "ps-styron-678e", machine: "e110-all-electric", mold: "medical-cap-8cav" }, settings: { meltTempC: "hot" } } });
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/simulate",
+      payload: {
+        kind: "shot",
+        name: "x",
+        twin: { material: "ps-styron-678e", machine: "e110-all-electric", mold: "medical-cap-8cav" },
+        settings: { meltTempC: "hot" },
+      },
+    });
     expect(r.statusCode).toBe(400);
     const e = r.json().error;
     expect(e.code).toBe("TWIN_ERR_VALIDATION");
     expect(e.details).toContainEqual(expect.objectContaining({ field: "body.settings.meltTempC", value: "hot" }));
-    const garbage = await app.inject({ method: "POST", url: "/api/simulate", headers: { "content-type": "application/json" }, payload: "{not json" });
+    const garbage = await app.inject({
+      method: "POST",
+      url: "/api/simulate",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
     expect(garbage.statusCode).toBe(400);
     expect(garbage.json().error.code).toBe("TWIN_ERR_VALIDATION");
   });
