@@ -390,55 +390,88 @@ function marchFill(
       let hWPerM2K = 0;
       const isTube = shape === SHAPE_TUBE;
       const hydraulicDiameterM = isTube ? gapM : 2 * gapM;
-      if (cold && role !== ROLE_NOZZLE) {
+      const cooled = cold && role !== ROLE_NOZZLE;
+      if (cooled) {
         const velocity = branchFlow / crossSectionM2;
         const distance = coldDistanceM + 0.5 * stepLengthM;
         hWPerM2K =
           heatTransferFactor *
           heatTransferCoefficientWPerM2K(isTube, hydraulicDiameterM, velocity, distance, diffusivity, k);
-        const halfGap = isTube ? gapM / 2 : gapM / 2;
-        const cap = MAX_FROZEN_FRACTION * halfGap;
-        if (tempC <= freezeC + 1e-9) {
-          frozenM = cap;
-        } else {
-          const arrivalS = (filledM3 + 0.5 * stepFillM3) / flowM3s;
-          const contactS = fillTimeS - arrivalS > 0 ? fillTimeS - arrivalS : 0;
-          const theta = (freezeC - moldC) / (tempC - moldC);
-          const conduction = theta > 0 ? 2 * Math.sqrt(diffusivityEff * contactS) * erfinv(theta) : 0;
-          const steady = theta > 0 ? (k * (freezeC - moldC)) / (hWPerM2K * (tempC - freezeC)) : 0;
-          frozenM = conduction > 0 ? (conduction * steady) / Math.sqrt(conduction * conduction + steady * steady) : 0;
-          if (frozenM > cap) frozenM = cap;
+      }
+      const halfGap = gapM / 2;
+      const cap = MAX_FROZEN_FRACTION * halfGap;
+      const contactS = fillTimeS - (filledM3 + 0.5 * stepFillM3) / flowM3s;
+      const residenceS = stepVolumeM3 / branchFlow;
+      const lossRate = cooled ? (hWPerM2K * (isTube ? 4 / gapM : 2 / gapM)) / rhoCp : 0;
+
+      // Predictor-corrector: the step's skin and viscosity are taken at its mean bulk temperature. Evaluated at
+      // the inlet alone, a thick skin's large Δp reheats the next step and the march oscillates.
+      const inletC = tempC;
+      let stepC = inletC;
+      let outletC = inletC;
+      let dp = 0;
+      let wallRate = 0;
+      let etaWall = 0;
+      for (let pass = 0; pass < 2; pass++) {
+        // Frozen layer at the end of the velocity phase (Carslaw & Jaeger semi-infinite conduction, capped by the
+        // steady thickness where conduction through the skin balances heat brought by the flowing melt).
+        frozenM = 0;
+        if (cooled) {
+          if (stepC <= freezeC + 1e-9) {
+            frozenM = cap;
+          } else {
+            const theta = (freezeC - moldC) / (stepC - moldC);
+            const conduction = theta > 0 && contactS > 0 ? 2 * Math.sqrt(diffusivityEff * contactS) * erfinv(theta) : 0;
+            const steady = theta > 0 ? (k * (freezeC - moldC)) / (hWPerM2K * (stepC - freezeC)) : 0;
+            frozenM = conduction > 0 ? (conduction * steady) / Math.sqrt(conduction * conduction + steady * steady) : 0;
+            if (frozenM > cap) frozenM = cap;
+          }
         }
+
+        // Generalized Hele-Shaw: Cross-WLF at the wall shear rate, local power-law index, closed-form Δp.
+        const openGapM = gapM - 2 * frozenM;
+        const eta0 = zeroShearViscosityPaS(cross, stepC + KELVIN_OFFSET, 0, viscosityFactor);
+        let apparent = 0;
+        if (isTube) {
+          const r = openGapM / 2;
+          apparent = (4 * branchFlow) / (Math.PI * r * r * r);
+        } else {
+          const width = shape === SHAPE_DISK ? Math.PI * (ringInner + ringOuter) : tw.widthM[i]!;
+          apparent = (6 * branchFlow) / (width * openGapM * openGapM);
+        }
+        let nLocal = localPowerLawIndex(cross, eta0, apparent);
+        wallRate = rabinowitsch(isTube, nLocal) * apparent;
+        nLocal = localPowerLawIndex(cross, eta0, wallRate);
+        wallRate = rabinowitsch(isTube, nLocal) * apparent;
+        etaWall = crossViscosityPaS(cross, eta0, wallRate);
+        const consistency = etaWall * wallRate ** (1 - nLocal);
+        if (isTube) dp = tubePressureDropPa(consistency, nLocal, branchFlow, stepLengthM, openGapM / 2);
+        else if (shape === SHAPE_DISK)
+          dp = diskPressureDropPa(consistency, nLocal, branchFlow, ringInner, ringOuter, openGapM);
+        else dp = stripPressureDropPa(consistency, nLocal, branchFlow, stepLengthM, tw.widthM[i]!, openGapM);
+        if (role === ROLE_NOZZLE) dp *= nozzleLossFactor;
+
+        // Bulk temperature along the path: wall losses plus viscous dissipation. Over a step all pressure work
+        // turns into heat, Δp/(ρ·cp), spread over the residence time; exact solution of the linear ODE
+        // dT/dt = −a·(T − Tw) + S across the step. Heated segments are adiabatic.
+        if (cooled) {
+          const source = dp / rhoCp / residenceS;
+          const equilibriumC = moldC + source / lossRate;
+          outletC = equilibriumC + (inletC - equilibriumC) * Math.exp(-lossRate * residenceS);
+        } else {
+          outletC = inletC + dp / rhoCp;
+        }
+        stepC = 0.5 * (inletC + outletC);
+      }
+
+      if (cooled) {
         const fraction = frozenM / halfGap;
         if (fraction > maxFrozenAll) maxFrozenAll = fraction;
         if (role === ROLE_CAVITY && fraction > maxFrozenCavity) maxFrozenCavity = fraction;
+        coldDistanceM += stepLengthM;
+        if (outletC < minFrontC) minFrontC = outletC;
       }
-
-      // Generalized Hele-Shaw: Cross-WLF at the wall shear rate, local power-law index, closed-form Δp.
-      const openGapM = gapM - 2 * frozenM;
-      const eta0 = zeroShearViscosityPaS(cross, tempC + KELVIN_OFFSET, 0, viscosityFactor);
-      let apparent = 0;
-      if (isTube) {
-        const r = openGapM / 2;
-        apparent = (4 * branchFlow) / (Math.PI * r * r * r);
-      } else {
-        const width = shape === SHAPE_DISK ? Math.PI * (ringInner + ringOuter) : tw.widthM[i]!;
-        apparent = (6 * branchFlow) / (width * openGapM * openGapM);
-      }
-      let nLocal = localPowerLawIndex(cross, eta0, apparent);
-      let wallRate = rabinowitsch(isTube, nLocal) * apparent;
-      nLocal = localPowerLawIndex(cross, eta0, wallRate);
-      wallRate = rabinowitsch(isTube, nLocal) * apparent;
-      const etaWall = crossViscosityPaS(cross, eta0, wallRate);
-      const consistency = etaWall * wallRate ** (1 - nLocal);
-      let dp = 0;
-      if (isTube) dp = tubePressureDropPa(consistency, nLocal, branchFlow, stepLengthM, openGapM / 2);
-      else if (shape === SHAPE_DISK)
-        dp = diskPressureDropPa(consistency, nLocal, branchFlow, ringInner, ringOuter, openGapM);
-      else dp = stripPressureDropPa(consistency, nLocal, branchFlow, stepLengthM, tw.widthM[i]!, openGapM);
-      if (role === ROLE_NOZZLE) dp *= nozzleLossFactor;
       const wallStressPa = etaWall * wallRate;
-
       if (wallRate > maxShearRate) maxShearRate = wallRate;
       if (role === ROLE_CAVITY && wallStressPa > maxCavityStressPa) maxCavityStressPa = wallStressPa;
       if (role === ROLE_GATE && wallStressPa > gateStressPa) gateStressPa = wallStressPa;
@@ -450,21 +483,7 @@ function marchFill(
       // Injection work ∫p dV: the pressure needed while this volume filled ≈ the drop up to here (upper skins
       // were thinner then, so this slightly overstates it).
       workJ += pressurePa * stepFillM3;
-
-      // Bulk temperature along the path: wall losses plus viscous dissipation. Over a step all pressure work
-      // turns into heat, Δp/(ρ·cp), spread over the residence time; exact solution of the linear ODE
-      // dT/dt = −a·(T − Tw) + S across the step.
-      if (cold && role !== ROLE_NOZZLE) {
-        const residenceS = stepVolumeM3 / branchFlow;
-        const a = (hWPerM2K * (isTube ? 4 / gapM : 2 / gapM)) / rhoCp;
-        const source = dp / rhoCp / residenceS;
-        const equilibriumC = moldC + source / a;
-        tempC = equilibriumC + (tempC - equilibriumC) * Math.exp(-a * residenceS);
-        coldDistanceM += stepLengthM;
-        if (tempC < minFrontC) minFrontC = tempC;
-      } else {
-        tempC += dp / rhoCp;
-      }
+      tempC = outletC;
       if (tempC > maxBulkC) maxBulkC = tempC;
       filledM3 += stepFillM3;
     }
