@@ -2,7 +2,7 @@ import { MoldtwinError } from "../errors.ts";
 import { DEFAULT_CLAMP_SAFETY_FACTOR } from "../physics/clamp.ts";
 import { coolingTimeS, plateMeanTempC } from "../physics/cooling.ts";
 import { crossViscosityPaS, localPowerLawIndex, zeroShearViscosityPaS } from "../physics/crossWlf.ts";
-import { erfinv } from "../physics/erf.ts";
+import { erfinvFast } from "../physics/erf.ts";
 import { diskPressureDropPa, stripPressureDropPa, tubePressureDropPa } from "../physics/pressureDrop.ts";
 import { specificVolumeM3PerKg } from "../physics/tait.ts";
 import { J_PER_KWH, KELVIN_OFFSET, M2_PER_CM2 } from "../units.ts";
@@ -421,7 +421,8 @@ function marchFill(
             frozenM = cap;
           } else {
             const theta = (freezeC - moldC) / (stepC - moldC);
-            const conduction = theta > 0 && contactS > 0 ? 2 * Math.sqrt(diffusivityEff * contactS) * erfinv(theta) : 0;
+            const conduction =
+              theta > 0 && contactS > 0 ? 2 * Math.sqrt(diffusivityEff * contactS) * erfinvFast(theta) : 0;
             const steady = theta > 0 ? (k * (freezeC - moldC)) / (hWPerM2K * (stepC - freezeC)) : 0;
             frozenM = conduction > 0 ? (conduction * steady) / Math.sqrt(conduction * conduction + steady * steady) : 0;
             if (frozenM > cap) frozenM = cap;

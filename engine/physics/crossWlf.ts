@@ -12,16 +12,16 @@ import type { CrossWlf } from "../../twin-models/schemas/material.ts";
 export function zeroShearViscosityPaS(m: CrossWlf, tempK: number, pressurePa: number, factor = 1): number {
   const tStar = m.d2K + m.d3KPerPa * pressurePa;
   const dT = tempK - tStar;
-  if (dT <= 0) return m.etaMaxPaS;
   const a2 = m.a2TildeK + m.d3KPerPa * pressurePa;
-  const eta0 = factor * m.d1PaS * Math.exp((-m.a1 * dT) / (a2 + dT));
-  return eta0 > m.etaMaxPaS ? m.etaMaxPaS : eta0 < m.etaMinPaS ? m.etaMinPaS : eta0;
+  const eta0 = dT <= 0 ? Number.POSITIVE_INFINITY : factor * m.d1PaS * Math.exp((-m.a1 * dT) / (a2 + dT));
+  // Math.min/max rather than returning a card field from one branch: V8 keeps integer-valued fields (5, 1e8)
+  // tagged, and a branch merging them with a computed double boxes that double on every call.
+  return Math.min(Math.max(eta0, m.etaMinPaS), m.etaMaxPaS);
 }
 
 /** Cross shear thinning applied to a given zero-shear viscosity. */
 export function crossViscosityPaS(m: CrossWlf, eta0PaS: number, shearRate1s: number): number {
-  const eta = eta0PaS / (1 + ((eta0PaS * shearRate1s) / m.tauStarPa) ** (1 - m.n));
-  return eta < m.etaMinPaS ? m.etaMinPaS : eta;
+  return Math.max(eta0PaS / (1 + ((eta0PaS * shearRate1s) / m.tauStarPa) ** (1 - m.n)), m.etaMinPaS);
 }
 
 export function crossWlfViscosityPaS(
