@@ -58,19 +58,19 @@ export function erf(x: number): number {
   return x >= 0 ? 1 - r : r - 1;
 }
 
-/** Table of erfinv on θ ∈ [0, 1], 4096 intervals, built once from `erfinv` (deterministic). */
-const TABLE_INTERVALS = 4096;
-const TABLE_LIMIT = 0.999;
+/** Table of erfinv on θ ∈ [0, 0.99], 8192 intervals, built once from `erfinv` (deterministic). */
+const TABLE_INTERVALS = 8192;
+const TABLE_LIMIT = 0.99;
 const ERFINV_TABLE = new Float64Array(TABLE_INTERVALS + 1);
-for (let j = 0; j <= TABLE_INTERVALS; j++) ERFINV_TABLE[j] = erfinv(Math.min(j / TABLE_INTERVALS, TABLE_LIMIT));
+for (let j = 0; j <= TABLE_INTERVALS; j++) ERFINV_TABLE[j] = erfinv((j / TABLE_INTERVALS) * TABLE_LIMIT);
 
 /**
- * erfinv for 0 ≤ θ < 1 by linear interpolation in a table: absolute error < 1e-5 up to θ = 0.999 (beyond it the
- * exact form). Small enough for V8 to inline into the fill march, so no double is boxed per step.
+ * erfinv for 0 ≤ θ < 1 by linear interpolation in a table: absolute error < 1e-5 up to θ = 0.99 (h²/8·max f'',
+ * f'' = 2y·f'², y = erfinv θ), the exact form beyond. Small enough for V8 to inline into the fill march.
  */
 export function erfinvFast(theta: number): number {
   if (theta >= TABLE_LIMIT) return erfinv(theta);
-  const x = theta * TABLE_INTERVALS;
+  const x = (theta / TABLE_LIMIT) * TABLE_INTERVALS;
   const j = x | 0;
   const lo = ERFINV_TABLE[j]!;
   return lo + (x - j) * (ERFINV_TABLE[j + 1]! - lo);

@@ -548,8 +548,8 @@ describe("erf / erfinv (engine/physics/erf.ts)", () => {
   };
 
   it("the tabulated erfinvFast used by the fill march stays within 1e-5 of erfinv on [0, 1)", () => {
-    for (let t = 0; t < 0.999; t += 0.000_37) expect(Math.abs(erfinvFast(t) - erfinv(t))).toBeLessThan(1e-5);
-    for (const t of [0.999, 0.9995, 0.99999]) expect(erfinvFast(t)).toBe(erfinv(t));
+    for (let t = 0; t < 0.99; t += 0.000_037) expect(Math.abs(erfinvFast(t) - erfinv(t))).toBeLessThan(1e-5);
+    for (const t of [0.99, 0.999, 0.99999]) expect(erfinvFast(t)).toBe(erfinv(t));
   });
 
   it("the library erf (Numerical Recipes erfcc) stays within its stated 1.2e-7 of the series on [−3, 3]", () => {
