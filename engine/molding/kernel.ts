@@ -384,8 +384,7 @@ function marchFill(
         stepVolumeM3 = crossSectionM2 * stepLengthM;
       }
 
-      // Frozen layer at the end of the velocity phase (Carslaw & Jaeger semi-infinite conduction, capped by the
-      // steady thickness where conduction through the skin balances heat brought by the flowing melt).
+      // Melt-to-wall heat transfer of this step; it sets both the skin's steady thickness and the bulk cooling.
       let frozenM = 0;
       let hWPerM2K = 0;
       const isTube = shape === SHAPE_TUBE;
