@@ -13,19 +13,12 @@ import { getMachine, withDriveType } from "../twin-models/library/index.ts";
 import { resolveTwin, type Twin } from "../twin-models/resolve.ts";
 import type { DriveType } from "../twin-models/schemas/machine.ts";
 import type { ProcessSettings } from "../twin-models/schemas/process.ts";
+import { MATERIAL_IDS } from "./reference.ts";
 
 /** Override with MOLDTWIN_PROPERTY_RUNS=5000 for a deeper hunt. */
 const RUNS = Number(process.env.MOLDTWIN_PROPERTY_RUNS ?? 150);
 
-const MATERIALS = [
-  "ps-styron-678e",
-  "hdpe-sabic",
-  "pp-isofil-hk10-tvhm",
-  "abs-generic",
-  "pc-generic",
-  "pa66-generic",
-  "pom-generic",
-];
+const MATERIALS = MATERIAL_IDS;
 /** Each demo mold on a press whose shot volume and clamp fit it. */
 const MOLD_PRESS: [mold: string, machine: string][] = [
   ["clip-4cav-auto", "e110-all-electric"],

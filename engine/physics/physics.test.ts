@@ -4,6 +4,7 @@
  * no simulator output is used as an expected value.
  */
 import { describe, expect, it } from "vitest";
+import { MATERIAL_IDS, REFERENCE_TAIT } from "../../test/reference.ts";
 import { getMaterial } from "../../twin-models/library/index.ts";
 import { resolveTwin } from "../../twin-models/resolve.ts";
 import type { CrossWlf, Tait } from "../../twin-models/schemas/material.ts";
@@ -43,15 +44,6 @@ function expectRel(actual: number, expected: number, relTol: number): void {
 const K = (c: number): number => c + 273.15;
 /** Power-law indices spanning real melts (PC 0.18 … HDPE 0.39) up to the Newtonian limit. */
 const INDICES = [0.18, 0.252, 0.2895, 0.393539, 0.6, 0.85, 1];
-const MATERIAL_IDS = [
-  "ps-styron-678e",
-  "hdpe-sabic",
-  "pp-isofil-hk10-tvhm",
-  "abs-generic",
-  "pc-generic",
-  "pa66-generic",
-  "pom-generic",
-];
 
 describe("V1 Cross-WLF, PS Styron 678E from the library card (molding.md §4)", () => {
   const ps = getMaterial("ps-styron-678e").crossWlf;
@@ -421,22 +413,8 @@ describe("E1 energy floor: heating and melting PP (molding.md §2.7, §4)", () =
 });
 
 describe("Tait PVT (molding.md §2.2)", () => {
-  // PS 678E row of molding.md §3.1, written out here rather than read from the card.
-  const PS: Tait = {
-    b1m: 9.76e-4,
-    b2m: 5.8e-7,
-    b3m: 1.67e8,
-    b4m: 3.6e-3,
-    b1s: 9.76e-4,
-    b2s: 2.3e-7,
-    b3s: 2.6e8,
-    b4s: 3.0e-3,
-    b5: 373.0,
-    b6: 5.1e-7,
-    b7: 0,
-    b8: 0,
-    b9: 0,
-  };
+  // PS 678E row of molding.md §3.1, written out in the test fixture rather than read from the card.
+  const PS: Tait = REFERENCE_TAIT["ps-styron-678e"];
 
   it("PS at p = 0 in the melt: V = b1m + b2m·(T − b5)", () => {
     for (const c of [110, 150, 200, 230, 280]) {
