@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   FILE_ERR_READ: { exitCode: 2, httpStatus: 400 },
   /** Wrong command-line usage (unknown option, missing argument). */
   CLI_ERR_USAGE: { exitCode: 2, httpStatus: 400 },
+  /** A failure that is not the input's fault: a bug. Reported without a stack trace (MOLDTWIN_DEBUG=1 shows it). */
+  INTERNAL_ERR: { exitCode: 1, httpStatus: 500 },
   /** The engine produced a non-finite number: a bug or an input outside the model's validity; never emitted silently. */
   SIM_ERR_NON_FINITE: { exitCode: 3, httpStatus: 500 },
 } as const;
@@ -60,14 +62,4 @@ export function describeDetail(d: ErrorDetail): string {
   const value = d.value === undefined ? "(missing)" : `${JSON.stringify(d.value)}${unit}`;
   const allowed = d.allowed ? `; allowed: ${d.allowed}` : "";
   return `${d.field ?? "(input)"} = ${value}${allowed}`;
-}
-
-/** Throws when any value leaving the engine is NaN or ±Infinity: these must never reach a user. */
-export function assertFinite(label: string, value: number): number {
-  if (!Number.isFinite(value)) {
-    throw new MoldtwinError("SIM_ERR_NON_FINITE", `${label} is not a finite number (${value})`, [
-      { field: label, value: String(value), allowed: "a finite number" },
-    ]);
-  }
-  return value;
 }

@@ -3,7 +3,6 @@
  * viewer import from here; nothing here imports them.
  */
 export {
-  assertFinite,
   describeDetail,
   ERROR_CODES,
   type ErrorCode,

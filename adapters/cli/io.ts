@@ -46,7 +46,7 @@ export async function run(json: boolean, body: () => void | Promise<void>): Prom
     const err =
       e instanceof MoldtwinError
         ? e
-        : new MoldtwinError("SIM_ERR_NON_FINITE", `internal error: ${(e as Error).message ?? String(e)}`);
+        : new MoldtwinError("INTERNAL_ERR", `internal error: ${(e as Error).message ?? String(e)}`);
     if (process.env.MOLDTWIN_DEBUG && !(e instanceof MoldtwinError)) console.error(e);
     if (json) printJson(err.toJSON());
     else {

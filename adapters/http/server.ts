@@ -42,7 +42,7 @@ export function buildServer(plant: Plant): FastifyInstance {
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof MoldtwinError) return reply.status(err.httpStatus).send(err.toJSON());
     const status = (err as { statusCode?: number }).statusCode ?? 500;
-    const e = new MoldtwinError(status < 500 ? "TWIN_ERR_VALIDATION" : "SIM_ERR_NON_FINITE", (err as Error).message, [
+    const e = new MoldtwinError(status < 500 ? "TWIN_ERR_VALIDATION" : "INTERNAL_ERR", (err as Error).message, [
       { field: "request body", allowed: "a JSON object (Content-Type: application/json)" },
     ]);
     return reply.status(status).send(e.toJSON());

@@ -2,7 +2,8 @@ import type { Machine } from "../../twin-models/schemas/machine.ts";
 import type { CrossWlf, Material, Tait } from "../../twin-models/schemas/material.ts";
 import type { Mold } from "../../twin-models/schemas/mold.ts";
 import { describeDetail, type ErrorDetail, MoldtwinError } from "../errors.ts";
-import { M_PER_MM, M2_PER_CM2, M3_PER_CM3 } from "../units.ts";
+import { specificVolumeM3PerKg } from "../physics/tait.ts";
+import { KELVIN_OFFSET, M_PER_MM, M3_PER_CM3 } from "../units.ts";
 
 /** Segment shapes the march knows; a rect gate marches as a strip, a round gate as a tube. */
 export const SHAPE_TUBE = 0;
@@ -13,6 +14,9 @@ export const ROLE_NOZZLE = 0;
 export const ROLE_RUNNER = 1;
 export const ROLE_GATE = 2;
 export const ROLE_CAVITY = 3;
+
+/** Parts are measured conditioned at 23 °C (ISO 291 standard atmosphere). */
+export const ROOM_TEMP_C = 23;
 
 /** March resolution: steps per segment (the nozzle is isothermal and takes one). */
 export const STEPS_PER_SEGMENT = 8;
@@ -55,6 +59,8 @@ export interface CompiledTwin {
   readonly screwAreaM2: number;
   /** Linear thermal expansion of the solid, 1/K, from the Tait solid slope b2s/b1s ÷ 3. */
   readonly linearExpansionPerK: number;
+  /** Specific volume of the part at room temperature and p = 0, m³/kg: the end state of shrinkage. */
+  readonly roomVolumeM3PerKg: number;
   /** Temperature at which the melt stops flowing, °C. */
   readonly freezeTempC: number;
 }
@@ -177,11 +183,10 @@ export function compileTwin(material: Material, machine: Machine, mold: Mold): C
     totalProjectedAreaCm2: mold.cavities * mold.projectedAreaCm2 + mold.runnerProjectedAreaCm2,
     screwAreaM2: (Math.PI * (machine.screwDiameterMm * M_PER_MM) ** 2) / 4,
     linearExpansionPerK: material.tait.b2s / material.tait.b1s / 3,
+    roomVolumeM3PerKg: specificVolumeM3PerKg(material.tait, ROOM_TEMP_C + KELVIN_OFFSET, 0),
     freezeTempC: material.noFlowTempC,
   };
 }
-
-export const projectedAreaM2 = (twin: CompiledTwin): number => twin.totalProjectedAreaCm2 * M2_PER_CM2;
 
 /** Cross-field checks a schema cannot express: geometry that cannot exist, temperatures in the wrong order. */
 function checkTwin(material: Material, mold: Mold): void {

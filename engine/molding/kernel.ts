@@ -20,8 +20,6 @@ import { heatTransferCoefficientWPerM2K } from "./heatTransfer.ts";
 import { IN, OUT, OUTPUT_FIELDS, OUTPUT_SIZE } from "./layout.ts";
 import { plasticatingRateM3s } from "./screw.ts";
 
-/** Parts are measured conditioned at 23 °C (ISO 291 standard atmosphere). */
-const ROOM_TEMP_C = 23;
 /** Pellets enter the barrel at about room temperature (dryer hoppers: higher; stated assumption). */
 const FEED_TEMP_C = 25;
 /** A frozen layer that leaves less than 10 % of the gap open stops the flow: treated as gap closure. */
@@ -134,7 +132,7 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
   // Each layer locks its specific volume where it stops flowing, at the pressure then acting; the sealed part
   // then contracts to room temperature at p = 0: S_v = (V(T_nf, p_seal) − V(T_room, 0)) / V(T_nf, p_seal).
   const sealVolume = specificVolumeM3PerKg(tait, freezeC + KELVIN_OFFSET, sealPressureMPa * 1e6);
-  const roomVolume = specificVolumeM3PerKg(tait, ROOM_TEMP_C + KELVIN_OFFSET, 0);
+  const roomVolume = tw.roomVolumeM3PerKg;
   const partMassKg = (mold.partVolumeCm3 * 1e-6) / sealVolume;
   const shotMassKg = mold.cavities * partMassKg + tw.coldRunnerVolumeM3 / sealVolume;
   const volumetricShrinkage = 1 - roomVolume / sealVolume;

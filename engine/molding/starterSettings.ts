@@ -1,9 +1,9 @@
 import type { Twin } from "../../twin-models/resolve.ts";
 import type { ProcessSettings } from "../../twin-models/schemas/process.ts";
-import { simulateShot } from "./simulateShot.ts";
+import { type ShotResult, simulateShot } from "./simulateShot.ts";
 
 /** Fill times a first recipe chooses from, s: a geometric ladder as a setter's speed steps would be. */
-const FILL_TIME_LADDER_S = [0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1, 1.4, 2, 3];
+const FILL_TIME_LADDER_S = [0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1, 1.4, 2, 3] as const;
 /** Hold pressure as a share of the fill pressure: 50–70 % is the usual starting point (Rosato, ch. 4). */
 const STARTER_HOLD_SHARE = 0.6;
 /** Hold a little past gate seal, as a gate-freeze study would set it. */
@@ -21,7 +21,7 @@ export function starterSettings(twin: Twin): ProcessSettings {
   const first: ProcessSettings = {
     meltTempC: twin.material.meltTempC.recommended,
     moldTempC: twin.material.moldTempC.recommended,
-    injectionTimeS: 1,
+    injectionTimeS: FILL_TIME_LADDER_S[0],
     vpSwitchoverPct: 98,
     holdPressureMPa: 30,
     holdTimeS: 5,
@@ -29,13 +29,14 @@ export function starterSettings(twin: Twin): ProcessSettings {
     backPressureMPa: 5,
     screwSpeedRpm: 100,
   };
-  let best = Number.NEGATIVE_INFINITY;
+  // The first rung seeds the search; each later rung replaces it only with a better worst margin.
+  const worstMargin = (r: ShotResult): number => Math.min(r.defects.shortShot.margin, r.defects.burn.margin);
   let probe = simulateShot(twin, first);
-  for (const injectionTimeS of FILL_TIME_LADDER_S) {
+  let best = worstMargin(probe);
+  for (const injectionTimeS of FILL_TIME_LADDER_S.slice(1)) {
     const trial = simulateShot(twin, { ...first, injectionTimeS });
-    const worst = Math.min(trial.defects.shortShot.margin, trial.defects.burn.margin);
-    if (worst > best) {
-      best = worst;
+    if (worstMargin(trial) > best) {
+      best = worstMargin(trial);
       probe = trial;
       first.injectionTimeS = injectionTimeS;
     }

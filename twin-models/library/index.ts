@@ -20,23 +20,41 @@ export interface LibraryCards {
   mold: Mold;
 }
 
-/** All cards of a kind, validated against their schema (a library typo must fail loudly, once). */
-export function listCards<K extends LibraryKind>(kind: K): LibraryCards[K][] {
-  return (CARDS[kind] as unknown[]).map((c, i) =>
-    parse(SCHEMAS[kind], c, `library.${kind}[${i}]`),
-  ) as LibraryCards[K][];
+const validated: { [K in LibraryKind]?: readonly LibraryCards[K][] } = {};
+
+/**
+ * All cards of a kind, validated against their schema once per process (a library typo must fail loudly) and
+ * frozen, so every caller shares the same cards and none can change them for the others.
+ */
+export function listCards<K extends LibraryKind>(kind: K): readonly LibraryCards[K][] {
+  let cards = validated[kind] as readonly LibraryCards[K][] | undefined;
+  if (!cards) {
+    cards = (CARDS[kind] as unknown[]).map((c, i) =>
+      deepFreeze(parse(SCHEMAS[kind], c, `library.${kind}[${i}]`)),
+    ) as LibraryCards[K][];
+    validated[kind] = cards as never;
+  }
+  return cards;
 }
 
 export function getCard<K extends LibraryKind>(kind: K, id: string): LibraryCards[K] {
-  const cards = CARDS[kind] as { id: string }[];
-  const i = cards.findIndex((c) => c.id === id);
-  if (i < 0) {
+  const cards = listCards(kind);
+  const card = cards.find((c) => c.id === id);
+  if (!card) {
     const ids = cards.map((c) => c.id).join(", ");
     throw new MoldtwinError("TWIN_ERR_UNKNOWN_ID", `unknown ${kind} id "${id}"; known: ${ids}`, [
       { field: kind, value: id, allowed: `one of: ${ids}` },
     ]);
   }
-  return parse(SCHEMAS[kind], cards[i], `library.${kind}.${id}`) as LibraryCards[K];
+  return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 export const getMaterial = (id: string): Material => getCard("material", id);
