@@ -94,7 +94,7 @@ export const MOLDS: Mold[] = [
       { kind: "disk", name: "bottom", innerRadiusMm: 0.7, outerRadiusMm: 55, thicknessMm: 0.9, branches: 2 },
       { kind: "strip", name: "side wall", lengthMm: 60, widthMm: 345, thicknessMm: 0.9, branches: 2 },
     ],
-    criticalDimension: { name: "rim diameter", nominalMm: 120, toleranceMm: 0.3, cavityMm: 122.35 },
+    criticalDimension: { name: "rim diameter", nominalMm: 120, toleranceMm: 0.3, cavityMm: 122.22 },
     source: DEMO,
     trust: "assumed",
   },
