@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   INTERNAL_ERR: { exitCode: 1, httpStatus: 500 },
   /** The engine produced a non-finite number: a bug or an input outside the model's validity; never emitted silently. */
   SIM_ERR_NON_FINITE: { exitCode: 3, httpStatus: 500 },
+  /** A run stopped by its caller (AbortSignal, Ctrl-C): nothing wrong with the input. */
+  RUN_ERR_CANCELLED: { exitCode: 130, httpStatus: 409 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -9,4 +9,6 @@ export * from "./schemas/mold.ts";
 export * from "./schemas/plant.ts";
 export * from "./schemas/process.ts";
 export * from "./schemas/scenario.ts";
+export * from "./schemas/sweep.ts";
+export * from "./schemas/window.ts";
 export { outOfRange, parse } from "./validate.ts";
