@@ -6,6 +6,7 @@ import { registerLibrary } from "./commands/library.ts";
 import { registerMaterial } from "./commands/material.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerStart } from "./commands/start.ts";
+import { registerWindow } from "./commands/window.ts";
 import { run } from "./io.ts";
 
 /** The `moldtwin` command line: one entry, one sub-command per job. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerLibrary(program);
   registerMaterial(program);
   registerCalc(program);
+  registerWindow(program);
   registerStart(program);
   return program;
 }

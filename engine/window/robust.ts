@@ -1,4 +1,4 @@
-import { mean, sampleStandardDeviation } from "simple-statistics";
+import { mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
 import type { Twin } from "../../twin-models/resolve.ts";
 import type { Noise } from "../../twin-models/schemas/sweep.ts";
 import type { NoiseSpec } from "../sweep/chunk.ts";
@@ -38,6 +38,11 @@ export interface Robustness {
   partMassSdG: number;
   cycleTimeMeanS: number;
   energyPerPartMeanKWh: number;
+  /**
+   * 5th percentile over the replicates of the smallest constraint margin: how close to a limit the process runs
+   * on a bad day. The robust optimum maximises yield, then this.
+   */
+  worstMarginP05: number;
   /** Constraint that fails most often under noise, or null. */
   weakestConstraint: string | null;
 }
@@ -60,23 +65,29 @@ export function summarize(
 ): Robustness {
   let good = 0;
   const fails = new Array<number>(margins.length).fill(0);
+  const worst = new Float64Array(n);
   for (let r = from; r < from + n; r++) {
     let ok = valid[r] === 1;
+    let w = ok ? Number.POSITIVE_INFINITY : -1;
     for (let c = 0; c < margins.length; c++) {
-      if (!(margins[c]![r]! > 0)) {
+      const m = margins[c]![r]!;
+      if (m < w) w = m;
+      if (!(m > 0)) {
         ok = false;
         fails[c]!++;
       }
     }
+    worst[r - from] = w;
     if (ok) good++;
   }
+  worst.sort();
   const slice = (name: string): number[] => Array.from(columns[name]!.subarray(from, from + n));
   const dims = slice("criticalDimensionMm");
   const mass = slice("partMassG");
   const cd = twin.mold.criticalDimension;
   const mu = mean(dims);
   const sd = sampleStandardDeviation(dims);
-  const worst = fails.reduce((b, f, c) => (f > (fails[b] ?? 0) ? c : b), 0);
+  const weakest = fails.reduce((b, f, c) => (f > (fails[b] ?? 0) ? c : b), 0);
   return {
     yield: good / n,
     criticalDimensionCpk: cpk(mu, sd, cd.nominalMm - cd.toleranceMm, cd.nominalMm + cd.toleranceMm),
@@ -86,20 +97,21 @@ export function summarize(
     partMassSdG: sampleStandardDeviation(mass),
     cycleTimeMeanS: mean(slice("cycleTimeS")),
     energyPerPartMeanKWh: mean(slice("energyPerPartKWh")),
-    weakestConstraint: (fails[worst] ?? 0) > 0 ? (constraintIds[worst] ?? null) : null,
+    worstMarginP05: quantileSorted(Array.from(worst), 0.05),
+    weakestConstraint: (fails[weakest] ?? 0) > 0 ? (constraintIds[weakest] ?? null) : null,
   };
 }
 
-/** Pareto front for minimise cycle, minimise energy, maximise yield, maximise Cpk. Returns indices. */
+/** Pareto front for minimise cycle, minimise energy, maximise yield, maximise the bad-day margin. Returns indices. */
 export function paretoFront(rs: readonly Robustness[]): number[] {
   const better = (a: Robustness, b: Robustness): boolean =>
     a.cycleTimeMeanS <= b.cycleTimeMeanS &&
     a.energyPerPartMeanKWh <= b.energyPerPartMeanKWh &&
     a.yield >= b.yield &&
-    a.criticalDimensionCpk >= b.criticalDimensionCpk &&
+    a.worstMarginP05 >= b.worstMarginP05 &&
     (a.cycleTimeMeanS < b.cycleTimeMeanS ||
       a.energyPerPartMeanKWh < b.energyPerPartMeanKWh ||
       a.yield > b.yield ||
-      a.criticalDimensionCpk > b.criticalDimensionCpk);
+      a.worstMarginP05 > b.worstMarginP05);
   return rs.map((_, i) => i).filter((i) => !rs.some((o, j) => j !== i && better(o, rs[i]!)));
 }

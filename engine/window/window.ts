@@ -160,7 +160,7 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
 
   const byRobust = (a: Setpoint, b: Setpoint): number =>
     b.robustness.yield - a.robustness.yield ||
-    b.robustness.criticalDimensionCpk - a.robustness.criticalDimensionCpk ||
+    b.robustness.worstMarginP05 - a.robustness.worstMarginP05 ||
     b.boundaryDistance - a.boundaryDistance;
   const mostRobust = [...setpoints].sort(byRobust)[0]!;
   const topYield = mostRobust.robustness.yield;

@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { Num } from "./common.ts";
-import { ProcessSettings } from "./process.ts";
+import { ProcessSettings, TwinAdjustments } from "./process.ts";
 import { TwinRef } from "./scenario.ts";
 
 /** Names a sweep may vary: every process setting the kernel reads, and the twin parameters (lot, wear, calibration). */
@@ -82,3 +82,9 @@ export type Factor = Static<typeof Factor>;
 export type Design = Static<typeof Design>;
 export type SweepScenario = Static<typeof SweepScenario>;
 export type Noise = Static<typeof Noise>;
+
+/** The unit of a sweepable name, from its schema ("°C", "MPa", "s", "1"). */
+export function unitOf(name: string): string {
+  const props = { ...ProcessSettings.properties, ...TwinAdjustments.properties } as Record<string, { unit?: string }>;
+  return props[name]?.unit ?? "1";
+}
