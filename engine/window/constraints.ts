@@ -59,8 +59,32 @@ export function buildConstraints(twin: Twin, targets: ConstraintTargets = {}, ro
     preferred: true,
     margin: (r) => r.get(column),
   }));
+  // The supplier's processing ranges (material card, e.g. MAT4408 "recommended processing"): outside them the
+  // physics-lite model may still fill, but the melt is not homogeneous or the mold not in its designed state.
+  const range = (id: string, name: "meltTempC" | "moldTempC", what: string): Constraint => {
+    const { min, max } = twin.material[name];
+    return {
+      id,
+      label: `${what} within the supplier's ${min}–${max} °C`,
+      preferred: false,
+      margin: (r) => (2 * Math.min(r.get(name) - min, max - r.get(name))) / (max - min),
+    };
+  };
+  list.unshift(
+    range("meltRange", "meltTempC", "melt temperature"),
+    range("moldRange", "moldTempC", "mold temperature"),
+  );
+  // A fill faster than the press's maximum injection rate is not a setting it can run: the kernel fills at the
+  // maximum instead, so without this the window would look open towards ever shorter injection times.
+  const maxRateCm3PerS = twin.machine.maxInjectionRateCm3PerS;
+  list.push({
+    id: "injectionRate",
+    label: `injection rate within the press's ${maxRateCm3PerS} cm³/s`,
+    preferred: false,
+    margin: (r) => 1 - (r.get("flowRateCm3PerS") * r.get("fillTimeS")) / r.get("injectionTimeS") / maxRateCm3PerS,
+  });
   // Clamp within rating, with the safety factor: required force (F·SF) ≤ rated (molding.md §2.5).
-  list.splice(3, 0, {
+  list.splice(5, 0, {
     id: "clamp",
     label: `clamp force within the ${twin.machine.clampForceKN} kN rating`,
     preferred: true,
@@ -221,14 +245,21 @@ function scopeOf(r: RowValues): Map<string, number> {
 }
 
 /** Margins of every constraint for every row: constraint-major Float64Arrays. */
-export function marginsOf(constraints: readonly Constraint[], columns: Record<string, Float64Array>, rows: number) {
+export function marginsOf(
+  constraints: readonly Constraint[],
+  columns: Record<string, Float64Array>,
+  rows: number,
+  constants: Record<string, number> = {},
+) {
   const margins = constraints.map(() => new Float64Array(rows));
   let row = 0;
   const values: RowValues = {
     get(name: string): number {
       const col = columns[name];
-      if (!col) throw new Error(`column ${name} missing from the sweep`);
-      return col[row]!;
+      if (col) return col[row]!;
+      const c = constants[name];
+      if (c === undefined) throw new Error(`column ${name} missing from the sweep`);
+      return c;
     },
   };
   for (row = 0; row < rows; row++) {

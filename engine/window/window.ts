@@ -1,7 +1,7 @@
 import type { Table } from "apache-arrow";
 import { resolveTwin, type Twin } from "../../twin-models/resolve.ts";
 import type { WindowScenario } from "../../twin-models/schemas/window.ts";
-import { OUTPUT_FIELDS } from "../molding/layout.ts";
+import { INPUT_FIELDS, OUTPUT_FIELDS } from "../molding/layout.ts";
 import { checkSettings } from "../molding/simulateShot.ts";
 import { gridValue, type SweepFactor, unitToValue } from "../sweep/chunk.ts";
 import { buildPlan, checkFactors } from "../sweep/plan.ts";
@@ -66,6 +66,9 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
   const search = o.search ?? sc.search;
   const workers = o.workers ?? 0;
   const pm = sc.preferredMargin;
+  // Inputs that are not swept are constants of every row (constraints and expressions may name them).
+  const basePlan = buildPlan(twin, sc.settings, [], { kind: "points", values: new Float64Array(0) }, []);
+  const constants = Object.fromEntries(INPUT_FIELDS.map((name, i) => [name, basePlan.baseInputs[i]!]));
 
   // Key outputs of evaluated points (for the objectives), by grid index.
   const keyOut = new Map<number, Float64Array>();
@@ -83,7 +86,7 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
       ...(o.onProgress ? { onProgress: (p: SweepProgress) => o.onProgress?.(stage, p) } : {}),
       ...(o.sink ? { sink: o.sink } : {}),
     });
-    return evaluateTable(run.table!, indices, constraints, pm, keyOut);
+    return evaluateTable(run.table!, indices, constraints, pm, keyOut, constants);
   };
 
   let cls: Uint8Array;
@@ -147,7 +150,7 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
     ...(o.onProgress ? { onProgress: (p: SweepProgress) => o.onProgress?.("robustness Monte Carlo", p) } : {}),
   });
   const mcCols = columnsOf(mc.table!);
-  const mcMargins = marginsOf(constraints, mcCols.numbers, mc.rows);
+  const mcMargins = marginsOf(constraints, mcCols.numbers, mc.rows, constants);
   const ids = constraints.map((c) => c.id);
   const setpoints: Setpoint[] = candidates.map((idx, k) => ({
     settings: Object.fromEntries(
@@ -214,10 +217,11 @@ function evaluateTable(
   constraints: readonly Constraint[],
   pm: number,
   keyOut: Map<number, Float64Array>,
+  constants: Record<string, number>,
 ): PointEvaluation {
   const { numbers, valid } = columnsOf(t);
   const n = indices.length;
-  const margins = marginsOf(constraints, numbers, n);
+  const margins = marginsOf(constraints, numbers, n, constants);
   const { cls, limiter, minMargin } = classify(constraints, margins, valid, n, pm);
   const preferredScore = new Float64Array(n);
   for (let i = 0; i < n; i++) {
