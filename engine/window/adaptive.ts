@@ -21,6 +21,10 @@ export interface PointEvaluation {
   /** Signed scores whose sign changes where the class changes: feasibility, then preference. */
   feasibleScore: Float64Array;
   preferredScore: Float64Array;
+  /** Every constraint's margin (constraint-major, aligned with the evaluated indices). */
+  margins: readonly Float64Array[];
+  /** Per constraint, the margin the preferred window asks of it (0 when only feasibility applies). */
+  preferredOffsets: readonly number[];
 }
 
 export type Evaluator = (indices: readonly number[]) => Promise<PointEvaluation>;
@@ -47,12 +51,19 @@ export async function adaptiveSearch(g: Grid, evaluate: Evaluator): Promise<Adap
   const preferredScore = new Float64Array(g.size);
   let evaluations = 0;
   let waves = 0;
+  let margins: Float64Array[] = [];
+  let offsets: readonly number[] = [];
 
   const run = async (indices: readonly number[]): Promise<void> => {
     const todo = [...new Set(indices)].filter((i) => !evaluated[i]).sort((a, b) => a - b);
     if (todo.length === 0) return;
     const r = await evaluate(todo);
+    if (margins.length === 0) {
+      margins = r.margins.map(() => new Float64Array(g.size));
+      offsets = r.preferredOffsets;
+    }
     todo.forEach((idx, k) => {
+      for (let c = 0; c < margins.length; c++) margins[c]![idx] = r.margins[c]![k]!;
       cls[idx] = r.cls[k]!;
       limiter[idx] = r.limiter[k]!;
       feasibleScore[idx] = r.feasibleScore[k]!;
@@ -93,11 +104,13 @@ export async function adaptiveSearch(g: Grid, evaluate: Evaluator): Promise<Adap
     }
     return lo;
   });
+  // Each constraint's margin is interpolated on its own and the class taken from their minimum: the minimum of
+  // smooth margins has kinks where the limiting constraint changes, which interpolating the minimum would blur.
   const ks = new Array<number>(d).fill(0);
+  const cornerIdx = new Int32Array(1 << d);
+  const cornerW = new Float64Array(1 << d);
   for (let i = 0; i < g.size; i++) {
     if (evaluated[i]) continue;
-    let fs = 0;
-    let ps = 0;
     for (let m = 0; m < 1 << d; m++) {
       let w = 1;
       for (let j = 0; j < d; j++) {
@@ -110,9 +123,17 @@ export async function adaptiveSearch(g: Grid, evaluate: Evaluator): Promise<Adap
         ks[j] = hi ? b : a;
         w *= hi ? t : 1 - t;
       }
-      const corner = indexOf(g, ks);
-      fs += w * feasibleScore[corner]!;
-      ps += w * preferredScore[corner]!;
+      cornerIdx[m] = indexOf(g, ks);
+      cornerW[m] = w;
+    }
+    let fs = Number.POSITIVE_INFINITY;
+    let ps = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < margins.length; c++) {
+      const mc = margins[c]!;
+      let v = 0;
+      for (let m = 0; m < 1 << d; m++) v += cornerW[m]! * mc[cornerIdx[m]!]!;
+      if (v < fs) fs = v;
+      if (v - offsets[c]! < ps) ps = v - offsets[c]!;
     }
     cls[i] = fs <= 0 ? CLASS_INFEASIBLE : ps >= 0 ? CLASS_PREFERRED : CLASS_FEASIBLE;
   }

@@ -238,7 +238,14 @@ function evaluateTable(
     key[KEY_OUTPUTS.length] = minMargin[i]!;
     keyOut.set(indices[i]!, key);
   }
-  return { cls, limiter, feasibleScore: minMargin, preferredScore };
+  return {
+    cls,
+    limiter,
+    feasibleScore: minMargin,
+    preferredScore,
+    margins,
+    preferredOffsets: constraints.map((c) => (c.preferred ? pm : 0)),
+  };
 }
 
 /**
