@@ -8,7 +8,7 @@ import { unitOf } from "../../twin-models/schemas/sweep.ts";
  * one-setting window is drawn as a single strip.
  */
 
-const W = 760;
+const W = 900;
 const H = 560;
 const PLOT = { x: 80, y: 56, w: 440, h: 420 };
 const PREFERRED = "#1a7f37";
@@ -39,6 +39,25 @@ const esc = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const num = (x: number): string => String(Number(x.toPrecision(4)));
 
+/** Where a value sits along an axis, 0 … 1 (geometric for log-spaced settings, as their levels are). */
+function unitOf01(v: number, f: { sweptMin: number; sweptMax: number; log: boolean }): number {
+  return f.log
+    ? Math.log(v / f.sweptMin) / Math.log(f.sweptMax / f.sweptMin)
+    : (v - f.sweptMin) / (f.sweptMax - f.sweptMin);
+}
+
+function ticksFor(f: { sweptMin: number; sweptMax: number; log: boolean }): number[] {
+  if (!f.log) return ticks(f.sweptMin, f.sweptMax);
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(f.sweptMin)); e <= Math.ceil(Math.log10(f.sweptMax)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v >= f.sweptMin * 0.999 && v <= f.sweptMax * 1.001) out.push(Number(v.toPrecision(3)));
+    }
+  }
+  return out;
+}
+
 function ticks(min: number, max: number, count = 5): number[] {
   const step = (max - min) / count;
   const mag = 10 ** Math.floor(Math.log10(step));
@@ -62,49 +81,51 @@ export function areaDiagramSvg(r: WindowResult): string {
     const fj = f[j]!;
     if (!rec) return 0;
     const v = rec[fj.name]!;
-    return Math.round(((v - fj.sweptMin) / (fj.sweptMax - fj.sweptMin)) * (levels[j]! - 1));
+    return Math.round(unitOf01(v, fj) * (levels[j]! - 1));
   };
   let offset = 0;
   for (let j = 2; j < levels.length; j++) offset += levelAt(j) * stride[j]!;
 
   const cw = PLOT.w / nx;
   const ch = PLOT.h / ny;
+  const cellIndex = (x: number, y: number): number => offset + x + (fy ? y * stride[1]! : 0);
+  // Colours go to the limits that appear, in constraint order, so no two shown limits share one.
   const used = new Set<number>();
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      const i = cellIndex(x, y);
+      if (r.area.cls[i] === 0) used.add(r.area.limiter[i]!);
+    }
+  }
+  const named = [...used].filter((c) => c >= 0).sort((a, b) => a - b);
+  const colourOf = (c: number): string => LIMIT_COLOURS[named.indexOf(c) % LIMIT_COLOURS.length]!;
   let cells = "";
   for (let y = 0; y < ny; y++) {
     for (let x = 0; x < nx; x++) {
-      const i = offset + x + (fy ? y * stride[1]! : 0);
+      const i = cellIndex(x, y);
       const cls = r.area.cls[i]!;
       const lim = r.area.limiter[i]!;
       let fill = cls === 2 ? PREFERRED : cls === 1 ? FEASIBLE : INVALID;
-      if (cls === 0 && lim >= 0) {
-        fill = LIMIT_COLOURS[lim % LIMIT_COLOURS.length]!;
-        used.add(lim);
-      } else if (cls === 0) {
-        // -1: the model refused the point; -2: an adaptive run inferred it without a shot.
-        if (lim === -2) fill = INFERRED;
-        used.add(lim);
-      }
+      // -1: the model refused the point; -2: an adaptive run inferred it without a shot.
+      if (cls === 0) fill = lim >= 0 ? colourOf(lim) : lim === -2 ? INFERRED : INVALID;
       const px = PLOT.x + x * cw;
       const py = PLOT.y + PLOT.h - (y + 1) * ch;
       cells += `<rect x="${px.toFixed(2)}" y="${py.toFixed(2)}" width="${(cw + 0.3).toFixed(2)}" height="${(ch + 0.3).toFixed(2)}" fill="${fill}"/>`;
     }
   }
-  const sx = (v: number): number => PLOT.x + ((v - fx.sweptMin) / (fx.sweptMax - fx.sweptMin)) * (PLOT.w - cw) + cw / 2;
+  const sx = (v: number): number => PLOT.x + unitOf01(v, fx) * (PLOT.w - cw) + cw / 2;
   const sy = (v: number): number =>
-    fy
-      ? PLOT.y + PLOT.h - ((v - fy.sweptMin) / (fy.sweptMax - fy.sweptMin)) * (PLOT.h - ch) - ch / 2
-      : PLOT.y + PLOT.h / 2;
+    fy ? PLOT.y + PLOT.h - unitOf01(v, fy) * (PLOT.h - ch) - ch / 2 : PLOT.y + PLOT.h / 2;
 
   let axes = `<rect x="${PLOT.x}" y="${PLOT.y}" width="${PLOT.w}" height="${PLOT.h}" fill="none" stroke="#222"/>`;
-  for (const t of ticks(fx.sweptMin, fx.sweptMax)) {
+  for (const t of ticksFor(fx)) {
     const x = sx(t);
     axes += `<line x1="${x}" y1="${PLOT.y + PLOT.h}" x2="${x}" y2="${PLOT.y + PLOT.h + 5}" stroke="#222"/>`;
     axes += `<text x="${x}" y="${PLOT.y + PLOT.h + 18}" text-anchor="middle">${num(t)}</text>`;
   }
-  axes += `<text x="${PLOT.x + PLOT.w / 2}" y="${PLOT.y + PLOT.h + 38}" text-anchor="middle" font-weight="bold">${esc(`${fx.name} (${unitOf(fx.name)})`)}</text>`;
+  axes += `<text x="${PLOT.x + PLOT.w / 2}" y="${PLOT.y + PLOT.h + 38}" text-anchor="middle" font-weight="bold">${esc(`${fx.name} (${unitOf(fx.name)})${fx.log ? ", log scale" : ""}`)}</text>`;
   if (fy) {
-    for (const t of ticks(fy.sweptMin, fy.sweptMax)) {
+    for (const t of ticksFor(fy)) {
       const y = sy(t);
       axes += `<line x1="${PLOT.x - 5}" y1="${y}" x2="${PLOT.x}" y2="${y}" stroke="#222"/>`;
       axes += `<text x="${PLOT.x - 8}" y="${y + 4}" text-anchor="end">${num(t)}</text>`;
@@ -121,7 +142,7 @@ export function areaDiagramSvg(r: WindowResult): string {
   for (const c of [...used].sort((a, b) => a - b)) {
     legend.push([
       "rect",
-      c === -2 ? INFERRED : c < 0 ? INVALID : LIMIT_COLOURS[c % LIMIT_COLOURS.length]!,
+      c === -2 ? INFERRED : c < 0 ? INVALID : colourOf(c),
       c === -2
         ? "infeasible (inferred, not simulated)"
         : c < 0
@@ -153,7 +174,7 @@ export function areaDiagramSvg(r: WindowResult): string {
         : shape === "star"
           ? `<circle cx="${x + 7}" cy="${y - 2}" r="6" fill="${colour}" stroke="#222" stroke-width="0.5"/>`
           : `<circle cx="${x + 7}" cy="${y - 2}" r="5" fill="${colour}"/>`;
-    leg += `<text x="${x + 20}" y="${y + 2}">${esc(label.length > 34 ? `${label.slice(0, 33)}…` : label)}</text>`;
+    leg += `<text x="${x + 20}" y="${y + 2}">${esc(label.length > 50 ? `${label.slice(0, 49)}…` : label)}</text>`;
   });
 
   const closed = r.closedOnEverySide ? "closed on every side" : "NOT closed on every side";

@@ -24,6 +24,8 @@ export interface FactorWindow {
   sweptMin: number;
   sweptMax: number;
   levels: number;
+  /** Levels are spaced geometrically. */
+  log: boolean;
   feasible: { min: number; max: number } | null;
   preferred: { min: number; max: number } | null;
   low: Side;
@@ -108,6 +110,7 @@ export function analyzeFactors(
       sweptMin: f.min,
       sweptMax: f.max,
       levels,
+      log: Boolean(f.log),
       feasible: fHi >= 0 ? { min: value(fLo), max: value(fHi) } : null,
       preferred: pHi >= 0 ? { min: value(pLo), max: value(pHi) } : null,
       low: side(0),
