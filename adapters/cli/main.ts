@@ -6,6 +6,7 @@ import { registerLibrary } from "./commands/library.ts";
 import { registerMaterial } from "./commands/material.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerStart } from "./commands/start.ts";
+import { registerStudy } from "./commands/study.ts";
 import { registerWindow } from "./commands/window.ts";
 import { run } from "./io.ts";
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerCalc(program);
   registerWindow(program);
   registerStart(program);
+  registerStudy(program);
   return program;
 }
 
