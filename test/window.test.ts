@@ -161,4 +161,20 @@ describe("moldtwin window (CLI)", () => {
     expect(err.code).toBe("TWIN_ERR_OUT_OF_RANGE");
     expect(err.details[0]).toMatchObject({ field: "scenario.factors[0].max", value: 95, unit: "°C" });
   });
+
+  it("sweep: the same Arrow file bytes on 0 and 2 workers; a Latin hypercube fills every stratum", () => {
+    const dir = mkdtempSync(join(tmpdir(), "moldtwin-sweep-"));
+    const a = join(dir, "a.arrow");
+    const b = join(dir, "b.arrow");
+    expect(moldtwin("sweep", scenarioPath("clip-lhs-sweep"), "--out", a, "--workers", "0").code).toBe(0);
+    const r = moldtwin("sweep", scenarioPath("clip-lhs-sweep"), "--out", b, "--workers", "2", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ design: "lhs", points: 5000, workers: 2 });
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+    const t = tableFromIPC(readFileSync(a));
+    expect(t.numRows).toBe(5000);
+    const melt = t.getChild("meltTempC")!.toArray() as Float64Array;
+    const strata = new Set(Array.from(melt, (v) => Math.floor(((v - 210) / 35) * 5000)));
+    expect(strata.size).toBe(5000);
+  });
 });

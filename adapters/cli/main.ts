@@ -7,6 +7,7 @@ import { registerMaterial } from "./commands/material.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerStudy } from "./commands/study.ts";
+import { registerSweep } from "./commands/sweep.ts";
 import { registerWindow } from "./commands/window.ts";
 import { run } from "./io.ts";
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerLibrary(program);
   registerMaterial(program);
   registerCalc(program);
+  registerSweep(program);
   registerWindow(program);
   registerStart(program);
   registerStudy(program);

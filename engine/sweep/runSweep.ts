@@ -56,15 +56,19 @@ export interface SweepRun {
 const MIN_CHUNK_ROWS = 512;
 /** ≈ 0.1 s of work: large enough that overhead vanishes, small enough for smooth progress. */
 const MAX_CHUNK_ROWS = 4096;
-const CHUNKS_PER_WORKER = 8;
+/**
+ * At least this many chunks, whatever the worker count: the chunking depends on the row count only, so a run's
+ * chunks (and the record batches of its Arrow file) are the same bytes on 0, 1 or N workers.
+ */
+const MIN_CHUNKS = 16;
 const IN_FLIGHT_PER_WORKER = 3;
 
 export function planRows(plan: SweepPlan): number {
   return pointCount(plan.points, plan.factors.length) * (plan.noise ? plan.noise.replicates : 1);
 }
 
-export function defaultChunkRows(rows: number, workers: number): number {
-  const target = Math.ceil(rows / (Math.max(1, workers) * CHUNKS_PER_WORKER));
+export function defaultChunkRows(rows: number): number {
+  const target = Math.ceil(rows / MIN_CHUNKS);
   return Math.min(MAX_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, target));
 }
 
@@ -80,7 +84,7 @@ export async function runSweep(plan: SweepPlan, o: RunSweepOptions = {}): Promis
   const t0 = performance.now();
   const workers = o.workers ?? 0;
   const rows = planRows(plan);
-  const chunkRows = o.chunkRows ?? defaultChunkRows(rows, workers);
+  const chunkRows = o.chunkRows ?? defaultChunkRows(rows);
   const chunks = Math.ceil(rows / chunkRows);
   const collect = o.collect ?? true;
   const kept: Table[] = [];
