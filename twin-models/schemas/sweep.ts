@@ -1,25 +1,14 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { INPUT_FIELDS } from "../../engine/molding/layout.ts";
 import { Num } from "./common.ts";
 import { ProcessSettings, TwinAdjustments } from "./process.ts";
 import { TwinRef } from "./scenario.ts";
 
-/** Names a sweep may vary: every process setting the kernel reads, and the twin parameters (lot, wear, calibration). */
-export const SWEEPABLE = [
-  "meltTempC",
-  "moldTempC",
-  "injectionTimeS",
-  "vpSwitchoverPct",
-  "holdPressureMPa",
-  "holdTimeS",
-  "coolingTimeS",
-  "backPressureMPa",
-  "screwSpeedRpm",
-  "viscosityFactor",
-  "heatTransferFactor",
-  "checkRingLeakageFraction",
-  "driveEfficiencyFactor",
-  "nozzleLossFactor",
-] as const;
+/**
+ * Names a sweep may vary: every input the shot kernel reads — the process settings and the twin parameters (lot,
+ * wear, calibration) — so the kernel's input layout is the one list.
+ */
+export const SWEEPABLE = INPUT_FIELDS;
 
 export const Factor = Type.Object(
   {
