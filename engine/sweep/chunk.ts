@@ -4,7 +4,7 @@ import { MoldtwinError } from "../errors.ts";
 import { type CompiledTwin, compileTwin } from "../molding/compile.ts";
 import { simulateShotInto } from "../molding/kernel.ts";
 import { IN, type InputField, OUT, OUTPUT_SIZE, type OutputField } from "../molding/layout.ts";
-import { type DesignSpec, designPoint } from "./designs.ts";
+import { type DesignSpec, designPoint, designSize } from "./designs.ts";
 import { standardNormal, uniform01 } from "./random.ts";
 
 /**
@@ -98,8 +98,7 @@ function compiledFor(spec: ChunkSpec): CompiledTwin {
 /** Number of points a source holds. */
 export function pointCount(points: PointSource, factorCount: number): number {
   if (points.kind === "points") return factorCount === 0 ? 0 : points.values.length / factorCount;
-  const d = points.design;
-  return d.kind === "grid" ? (d.levels ?? []).reduce((a, b) => a * b, 1) : (d.points ?? 0);
+  return designSize(points.design);
 }
 
 /** Runs rows [start, start + count) into typed-array columns. Allocates the columns once, nothing per shot. */
@@ -132,6 +131,8 @@ export function runChunkColumns(spec: ChunkSpec): ChunkColumns {
   });
   const factorIdx = factors.map((f) => IN[f.input]);
   const noise = spec.noise;
+  // Log-normal lot factor with median 1 and the given CV: σ_ln = √(ln(1 + CV²)).
+  const lotSdLn = noise ? Math.sqrt(Math.log1p(noise.viscosityLotCv * noise.viscosityLotCv)) : 0;
   let lastPoint = -1;
 
   for (let r = 0; r < count; r++) {
@@ -162,9 +163,8 @@ export function runChunkColumns(spec: ChunkSpec): ChunkColumns {
       setRing = inputs[IN.checkRingLeakageFraction]!;
       inputs[IN.meltTempC] = setMelt + noise.meltTempSdC * standardNormal(noise.seed, NOISE_STREAM, rep, NOISE_MELT);
       inputs[IN.moldTempC] = setMold + noise.moldTempSdC * standardNormal(noise.seed, NOISE_STREAM, rep, NOISE_MOLD);
-      // Log-normal with median 1 and the given CV: σ_ln = √(ln(1 + CV²)).
-      const sdLn = Math.sqrt(Math.log1p(noise.viscosityLotCv * noise.viscosityLotCv));
-      inputs[IN.viscosityFactor] = setLot * Math.exp(sdLn * standardNormal(noise.seed, NOISE_STREAM, rep, NOISE_LOT));
+      inputs[IN.viscosityFactor] =
+        setLot * Math.exp(lotSdLn * standardNormal(noise.seed, NOISE_STREAM, rep, NOISE_LOT));
       const leak = setRing + noise.checkRingLeakageMax * uniform01(noise.seed, NOISE_STREAM, rep, NOISE_RING);
       inputs[IN.checkRingLeakageFraction] = leak > 1 ? 1 : leak;
     }

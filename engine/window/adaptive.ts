@@ -1,5 +1,5 @@
 import { CLASS_FEASIBLE, CLASS_INFEASIBLE, CLASS_PREFERRED } from "./constraints.ts";
-import { forEachInBox, type Grid, indexOf, levelOf, makeGrid } from "./grid.ts";
+import { type Grid, indexOf, levelOf, makeGrid } from "./grid.ts";
 
 /**
  * Adaptive window search: reach the resolution of a full grid while evaluating only along the window's boundary.
@@ -82,16 +82,15 @@ export async function adaptiveSearch(g: Grid, evaluate: Evaluator): Promise<Adap
     ks.push(l - 1);
     return ks;
   });
+  const lattice = makeGrid(axes.map((a) => a.length));
   const coarse: number[] = [];
-  forEachInBox(
-    makeGrid(axes.map((a) => a.length)),
-    axes.map(() => 0),
-    axes.map((a) => a.length - 1),
-    (i) => {
-      const ks = axes.map((a, j) => a[Math.floor(i / axes.slice(0, j).reduce((p, x) => p * x.length, 1)) % a.length]!);
-      coarse.push(indexOf(g, ks));
-    },
-  );
+  for (let i = 0; i < lattice.size; i++)
+    coarse.push(
+      indexOf(
+        g,
+        axes.map((a, j) => a[levelOf(lattice, i, j)]!),
+      ),
+    );
   await run(coarse);
 
   // 2. Predicted classes of the rest, from the coarse box around each point.

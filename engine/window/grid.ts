@@ -27,22 +27,3 @@ export function indexOf(g: Grid, ks: readonly number[]): number {
   for (let d = 0; d < ks.length; d++) i += ks[d]! * g.strides[d]!;
   return i;
 }
-
-/** Calls `f` with every index in the box [lo, hi] (inclusive, per dimension). */
-export function forEachInBox(g: Grid, lo: readonly number[], hi: readonly number[], f: (index: number) => void): void {
-  const d = g.levels.length;
-  const k = [...lo];
-  for (;;) {
-    f(indexOf(g, k));
-    let j = 0;
-    while (j < d) {
-      if (k[j]! < hi[j]!) {
-        k[j]!++;
-        break;
-      }
-      k[j] = lo[j]!;
-      j++;
-    }
-    if (j === d) return;
-  }
-}

@@ -2,7 +2,7 @@ import type { Table } from "apache-arrow";
 import { resolveTwin, type Twin } from "../../twin-models/resolve.ts";
 import type { WindowScenario } from "../../twin-models/schemas/window.ts";
 import { INPUT_FIELDS, OUTPUT_FIELDS } from "../molding/layout.ts";
-import { checkSettings } from "../molding/simulateShot.ts";
+import { checkSettings, toInputs } from "../molding/simulateShot.ts";
 import { gridValue, type SweepFactor, unitToValue } from "../sweep/chunk.ts";
 import { buildPlan, checkFactors } from "../sweep/plan.ts";
 import { runSweep, type SweepProgress } from "../sweep/runSweep.ts";
@@ -67,19 +67,24 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
   const workers = o.workers ?? 0;
   const pm = sc.preferredMargin;
   // Inputs that are not swept are constants of every row (constraints and expressions may name them).
-  const basePlan = buildPlan(twin, sc.settings, [], { kind: "points", values: new Float64Array(0) }, []);
-  const constants = Object.fromEntries(INPUT_FIELDS.map((name, i) => [name, basePlan.baseInputs[i]!]));
+  const baseInputs = toInputs(twin, sc.settings);
+  const constants = Object.fromEntries(INPUT_FIELDS.map((name, i) => [name, baseInputs[i]!]));
+  // Grid points as factor values: as kernel rows (points × factors) and as named settings.
+  const valueAt = (idx: number, j: number): number => gridValue(factors[j]!, levelOf(grid, idx, j), grid.levels[j]!);
+  const valuesOf = (indices: readonly number[]): Float64Array => {
+    const values = new Float64Array(indices.length * factors.length);
+    indices.forEach((idx, r) => {
+      for (let j = 0; j < factors.length; j++) values[r * factors.length + j] = valueAt(idx, j);
+    });
+    return values;
+  };
+  const settingsAt = (idx: number): Record<string, number> =>
+    Object.fromEntries(factors.map((f, j) => [f.input, valueAt(idx, j)]));
 
   // Key outputs of evaluated points (for the objectives), by grid index.
   const keyOut = new Map<number, Float64Array>();
   const evaluatePoints = async (indices: readonly number[], stage: string): Promise<PointEvaluation> => {
-    const values = new Float64Array(indices.length * factors.length);
-    indices.forEach((idx, r) => {
-      factors.forEach((f, j) => {
-        values[r * factors.length + j] = gridValue(f, levelOf(grid, idx, j), grid.levels[j]!);
-      });
-    });
-    const plan = buildPlan(twin, sc.settings, sc.factors, { kind: "points", values }, OUTPUT_FIELDS);
+    const plan = buildPlan(twin, sc.settings, sc.factors, { kind: "points", values: valuesOf(indices) }, OUTPUT_FIELDS);
     const run = await runSweep(plan, {
       workers,
       ...(o.signal ? { signal: o.signal } : {}),
@@ -128,7 +133,7 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
     return {
       ...base,
       feasible: false as const,
-      infeasible: explainInfeasible(grid, factors, constraints, evaluated, limiter, keyOut),
+      infeasible: explainInfeasible(grid.size, settingsAt, constraints, evaluated, limiter, keyOut),
       elapsedMs: performance.now() - t0,
     };
   }
@@ -137,13 +142,14 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
   const dist = boundaryDistance(grid, cls);
   const candidates = pickCandidates(grid, cls, evaluated, dist, keyOut, sc.robustness.candidates);
   const noise = noiseSpec(sc.robustness.noise, sc.robustness.replicates, sc.robustness.seed);
-  const values = new Float64Array(candidates.length * factors.length);
-  candidates.forEach((idx, r) => {
-    factors.forEach((f, j) => {
-      values[r * factors.length + j] = gridValue(f, levelOf(grid, idx, j), grid.levels[j]!);
-    });
-  });
-  const mcPlan = buildPlan(twin, sc.settings, sc.factors, { kind: "points", values }, OUTPUT_FIELDS, noise);
+  const mcPlan = buildPlan(
+    twin,
+    sc.settings,
+    sc.factors,
+    { kind: "points", values: valuesOf(candidates) },
+    OUTPUT_FIELDS,
+    noise,
+  );
   const mc = await runSweep(mcPlan, {
     workers,
     ...(o.signal ? { signal: o.signal } : {}),
@@ -153,9 +159,7 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
   const mcMargins = marginsOf(constraints, mcCols.numbers, mc.rows, constants);
   const ids = constraints.map((c) => c.id);
   const setpoints: Setpoint[] = candidates.map((idx, k) => ({
-    settings: Object.fromEntries(
-      factors.map((f, j) => [f.input, gridValue(f, levelOf(grid, idx, j), grid.levels[j]!)]),
-    ),
+    settings: settingsAt(idx),
     robustness: summarize(twin, k * noise.replicates, noise.replicates, mcCols.numbers, mcMargins, mcCols.valid, ids),
     boundaryDistance: dist[idx]!,
     runs: runsThrough(grid, factors, cls, idx),
@@ -273,8 +277,8 @@ function pickCandidates(
 }
 
 function explainInfeasible(
-  g: Grid,
-  factors: readonly SweepFactor[],
+  size: number,
+  settingsAt: (index: number) => Record<string, number>,
   constraints: readonly Constraint[],
   evaluated: Uint8Array,
   limiter: Int16Array,
@@ -284,7 +288,7 @@ function explainInfeasible(
   let evaluatedCount = 0;
   let best = -1;
   let bestMargin = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < g.size; i++) {
+  for (let i = 0; i < size; i++) {
     if (!evaluated[i]) continue;
     evaluatedCount++;
     fails.set(limiter[i]!, (fails.get(limiter[i]!) ?? 0) + 1);
@@ -298,7 +302,7 @@ function explainInfeasible(
     .sort((a, b) => b[1] - a[1])
     .map(([c, n]) => ({ ...constraintName(constraints, c), share: n / evaluatedCount }));
   const closest = constraintName(constraints, limiter[best]!);
-  const at = Object.fromEntries(factors.map((f, j) => [f.input, gridValue(f, levelOf(g, best, j), g.levels[j]!)]));
+  const at = settingsAt(best);
   const where = Object.entries(at)
     .map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`)
     .join(", ");

@@ -86,10 +86,9 @@ export function humanReport(req: SimulateRequest, r: ShotResult): string {
   return s;
 }
 
-export function registerSimulate(program: Command): void {
-  program
-    .command("simulate [scenario]")
-    .description("simulate one shot: from a scenario file, or from library ids (starter recipe) with --set overrides")
+/** The options that say which twin and settings a shot command runs: library ids and `--set` overrides. */
+export function shotSourceOptions(command: Command): Command {
+  return command
     .option("--material <id>", "material id")
     .option("--machine <id>", "machine id")
     .option("--mold <id>", "mold id")
@@ -98,7 +97,17 @@ export function registerSimulate(program: Command): void {
       "override a setting, e.g. --set holdPressureMPa=40 (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
-    )
+    );
+}
+
+export function registerSimulate(program: Command): void {
+  shotSourceOptions(
+    program
+      .command("simulate [scenario]")
+      .description(
+        "simulate one shot: from a scenario file, or from library ids (starter recipe) with --set overrides",
+      ),
+  )
     .option("--json", "print one JSON object")
     .action(async (scenario: string | undefined, o) =>
       run(Boolean(o.json), () => {

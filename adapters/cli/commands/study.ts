@@ -14,7 +14,7 @@ import {
 } from "../../../engine/studies/index.ts";
 import { barChart, lineChart } from "../../svg/chart.ts";
 import { fmt, numeric, printJson, run } from "../io.ts";
-import { buildRequest, type SimulateRequest } from "./simulate.ts";
+import { buildRequest, type SimulateRequest, shotSourceOptions } from "./simulate.ts";
 
 /**
  * `moldtwin study <viscosity|gate-seal|pressure-drop|balance> [scenario.json]`: the in-silico scientific molding
@@ -364,19 +364,9 @@ export function studySvg(name: string, r: StudyResult): string {
 }
 
 export function registerStudy(program: Command): void {
-  program
-    .command("study <study> [scenario]")
+  shotSourceOptions(program.command("study <study> [scenario]"))
     .description(
       "in-silico scientific molding study: viscosity | gate-seal | pressure-drop | balance, on a shot scenario or library ids",
-    )
-    .option("--material <id>", "material id")
-    .option("--machine <id>", "machine id")
-    .option("--mold <id>", "mold id")
-    .option(
-      "--set <name=value>",
-      "override a setting, e.g. --set holdPressureMPa=40 (repeatable)",
-      (v: string, acc: string[]) => [...acc, v],
-      [],
     )
     .option("--json", "print one JSON object")
     .option("--svg <file>", "write the study's chart as SVG")
