@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   FILE_ERR_READ: { exitCode: 2, httpStatus: 400 },
   /** Wrong command-line usage (unknown option, missing argument). */
   CLI_ERR_USAGE: { exitCode: 2, httpStatus: 400 },
+  /** Data that a statistical method cannot use: no failures, too few distinct times, a degenerate likelihood. */
+  FIT_ERR_INSUFFICIENT_DATA: { exitCode: 2, httpStatus: 422 },
   /** A failure that is not the input's fault: a bug. Reported without a stack trace (MOLDTWIN_DEBUG=1 shows it). */
   INTERNAL_ERR: { exitCode: 1, httpStatus: 500 },
   /** The engine produced a non-finite number: a bug or an input outside the model's validity; never emitted silently. */
