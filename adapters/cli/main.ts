@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { MoldtwinError } from "../../engine/errors.ts";
 import { registerCalc } from "./commands/calc.ts";
+import { registerFitLife } from "./commands/fitLife.ts";
 import { registerLibrary } from "./commands/library.ts";
 import { registerMaterial } from "./commands/material.ts";
 import { registerSimulate } from "./commands/simulate.ts";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWindow(program);
   registerStart(program);
   registerStudy(program);
+  registerFitLife(program);
   return program;
 }
 
