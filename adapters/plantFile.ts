@@ -1,4 +1,7 @@
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MoldtwinError } from "../engine/errors.ts";
 import { type Plant, Plant as PlantSchema } from "../twin-models/schemas/plant.ts";
 import { parse } from "../twin-models/validate.ts";
 import { readJsonFile } from "./cli/io.ts";
@@ -9,4 +12,25 @@ export const DEFAULT_PLANT_PATH = fileURLToPath(new URL("../seeds/case-a-automot
 /** Reads and validates a plant file (seeds/*.json). */
 export function loadPlant(path = DEFAULT_PLANT_PATH): Plant {
   return parse(PlantSchema, readJsonFile(path, "plant"), "plant");
+}
+
+/**
+ * A scenario's `plant`: a demo plant id (seeds/<id>.json) or a path to a plant file, relative to the scenario
+ * file, so a scenario directory can carry its own plant.
+ */
+export function loadPlantRef(ref: string, scenarioPath: string): Plant {
+  if (ref.endsWith(".json")) return loadPlant(resolve(dirname(scenarioPath), ref));
+  const path = fileURLToPath(new URL(`../seeds/${ref}.json`, import.meta.url));
+  if (!existsSync(path)) {
+    throw new MoldtwinError("TWIN_ERR_UNKNOWN_ID", `no demo plant ${ref}`, [
+      { field: "scenario.plant", value: ref, allowed: `${demoPlants().join(", ")} or a path to a plant .json file` },
+    ]);
+  }
+  return loadPlant(path);
+}
+
+export function demoPlants(): string[] {
+  return readdirSync(fileURLToPath(new URL("../seeds/", import.meta.url)))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.replace(/\.json$/, ""));
 }

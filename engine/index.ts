@@ -40,3 +40,26 @@ export {
 export * from "./physics/pressureDrop.ts";
 export { densityKgPerM3, specificVolumeM3PerKg, TAIT_C, transitionTempK } from "./physics/tait.ts";
 export * from "./units.ts";
+export * from "./wear/archard.ts";
+export * from "./wear/arrhenius.ts";
+export * from "./wear/bearing.ts";
+export {
+  abrasiveness,
+  checkDuty,
+  DAYS_PER_MONTH,
+  MAX_LIFE_H,
+  pfSignature,
+} from "./wear/common.ts";
+export {
+  appliesTo,
+  type ComponentLife,
+  componentLife,
+  componentsFor,
+  FEEDBACK_KINDS,
+  socketsOn,
+  wornAdjustments,
+} from "./wear/component.ts";
+export { type Duty, dutyOf } from "./wear/duty.ts";
+export * from "./wear/hydraulic.ts";
+export * from "./wear/mold.ts";
+export { dutyFromOutputs } from "./wear/shotDuty.ts";

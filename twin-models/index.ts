@@ -3,6 +3,7 @@
 export * from "./library/index.ts";
 export { resolveTwin, type Twin } from "./resolve.ts";
 export * from "./schemas/common.ts";
+export * from "./schemas/component.ts";
 export * from "./schemas/machine.ts";
 export * from "./schemas/material.ts";
 export * from "./schemas/mold.ts";

@@ -3,8 +3,10 @@ import { Command, CommanderError } from "commander";
 import { MoldtwinError } from "../../engine/errors.ts";
 import { registerCalc } from "./commands/calc.ts";
 import { registerFitLife } from "./commands/fitLife.ts";
+import { registerForecast } from "./commands/forecast.ts";
 import { registerLibrary } from "./commands/library.ts";
 import { registerMaterial } from "./commands/material.ts";
+import { registerPdmBacktest } from "./commands/pdmBacktest.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerStudy } from "./commands/study.ts";
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerWindow(program);
   registerStart(program);
   registerStudy(program);
+  registerForecast(program);
+  registerPdmBacktest(program);
   registerFitLife(program);
   return program;
 }

@@ -9,12 +9,12 @@ export interface Progress {
   stop(): void;
 }
 
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr, unit = "shots"): Progress {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: " {stage} |{bar}| {percentage}% · {value}/{total} shots · ETA {eta_formatted}",
+        format: ` {stage} |{bar}| {percentage}% · {value}/{total} ${unit} · ETA {eta_formatted}`,
         hideCursor: true,
         clearOnComplete: false,
       },
@@ -42,7 +42,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): P
       if (s !== stage || decile > lastDecile) {
         stage = s;
         lastDecile = decile;
-        stream.write(`${s}: ${done}/${total} shots (${Math.round((100 * done) / Math.max(1, total))} %)\n`);
+        stream.write(`${s}: ${done}/${total} ${unit} (${Math.round((100 * done) / Math.max(1, total))} %)\n`);
       }
     },
     stop() {},

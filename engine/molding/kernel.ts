@@ -53,6 +53,7 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
   const leakage = inputs[IN.checkRingLeakageFraction]!;
   const driveEfficiency = mac.driveEfficiency * inputs[IN.driveEfficiencyFactor]!;
   const nozzleLossFactor = inputs[IN.nozzleLossFactor]!;
+  const screwOutputFactor = inputs[IN.screwOutputFactor]!;
 
   const cp = mat.heatCapacityJPerKgK;
   const k = mat.thermalConductivityWPerMK;
@@ -159,7 +160,10 @@ export function simulateShotInto(tw: CompiledTwin, inputs: Float64Array, out: Fl
     screwSpeedRpm,
     backPressureMPa * 1e6,
     viscosityFactor,
+    screwOutputFactor,
   );
+  // Recovery runs during cooling; a worn screw (screwOutputFactor < 1) recovers slower and lengthens the cycle
+  // once recovery outlasts the cooling time.
   const plasticationS = shotMeltVolumeM3 / plastRate;
   const coolPhaseS = coolingSetS > plasticationS ? coolingSetS : plasticationS;
   const cycleS = mac.dryCycleTimeS + fillTimeS + holdTimeS + coolPhaseS;

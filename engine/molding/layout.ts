@@ -19,6 +19,7 @@ export const INPUT_FIELDS = [
   "checkRingLeakageFraction",
   "driveEfficiencyFactor",
   "nozzleLossFactor",
+  "screwOutputFactor",
 ] as const;
 
 export const OUTPUT_FIELDS = [

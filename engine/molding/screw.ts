@@ -9,7 +9,9 @@ const MIN_NET_OUTPUT_SHARE = 0.05;
  * (2nd ed.) §9.2, isothermal Newtonian flat-plate model with the viscosity at the channel shear rate:
  *   drag flow     Q_d = ½·π²·D²·N·h·sinθ·cosθ
  *   pressure flow Q_p = π·D·h³·sin²θ·Δp_back / (12·η·L_m)
- * Returns the net volumetric output in m³/s at screw speed N (rev/s) against the back pressure.
+ * Returns the net volumetric output in m³/s at screw speed N (rev/s) against the back pressure, times
+ * `outputFactor` (TwinAdjustments.screwOutputFactor: the share a worn screw and barrel still deliver, leak flow
+ * over the worn flight lands; engine/wear/archard.ts).
  */
 export function plasticatingRateM3s(
   twin: CompiledTwin,
@@ -17,6 +19,7 @@ export function plasticatingRateM3s(
   screwSpeedRpm: number,
   backPressurePa: number,
   viscosityFactor: number,
+  outputFactor = 1,
 ): number {
   const m = twin.machine;
   const d = m.screwDiameterMm * 1e-3;
@@ -29,5 +32,5 @@ export function plasticatingRateM3s(
   const eta = crossWlfViscosityPaS(twin.cross, meltTempK, channelShearRate1s, 0, viscosityFactor);
   const pressure = (Math.PI * d * h * h * h * Math.sin(theta) ** 2 * backPressurePa) / (12 * eta * lm);
   const net = drag - pressure;
-  return net > MIN_NET_OUTPUT_SHARE * drag ? net : MIN_NET_OUTPUT_SHARE * drag;
+  return (net > MIN_NET_OUTPUT_SHARE * drag ? net : MIN_NET_OUTPUT_SHARE * drag) * outputFactor;
 }

@@ -1,6 +1,9 @@
 import type { Twin } from "../../twin-models/resolve.ts";
-import type { ProcessSettings } from "../../twin-models/schemas/process.ts";
+import type { ProcessSettings, TwinAdjustments } from "../../twin-models/schemas/process.ts";
 import { describeDetail, type ErrorDetail, MoldtwinError } from "../errors.ts";
+import { DAYS_PER_MONTH } from "../wear/common.ts";
+import { wornAdjustments } from "../wear/component.ts";
+import { dutyFromOutputs } from "../wear/shotDuty.ts";
 import { type CompiledTwin, compileTwin } from "./compile.ts";
 import { simulateShotInto } from "./kernel.ts";
 import { IN, INPUT_SIZE, OUT, OUTPUT_SIZE } from "./layout.ts";
@@ -71,8 +74,57 @@ export function checkSettings(twin: Twin, s: ProcessSettings, root = "settings")
   }
 }
 
-/** Packs settings and adjustments into the kernel's input vector (layout IN). */
+/**
+ * Packs settings and adjustments into the kernel's input vector (layout IN). A twin with a `wear` state gets the
+ * worn adjustments of its screw and check ring on top of its own (see wornFor).
+ */
 export function toInputs(twin: Twin, s: ProcessSettings, into = new Float64Array(INPUT_SIZE)): Float64Array {
+  packInputs(twin, s, into);
+  if (twin.wear !== undefined) {
+    const w = wornFor(twin, s, into);
+    if (w.checkRingLeakageFraction !== undefined) {
+      into[IN.checkRingLeakageFraction] =
+        1 - (1 - twin.adjustments.checkRingLeakageFraction) * (1 - w.checkRingLeakageFraction);
+    }
+    if (w.screwOutputFactor !== undefined) {
+      into[IN.screwOutputFactor] = twin.adjustments.screwOutputFactor * w.screwOutputFactor;
+    }
+  }
+  return into;
+}
+
+/** Worn adjustments per twin and settings: a few per twin (the settings of a shot, or a sweep's base point). */
+const wornCache = new WeakMap<Twin, Map<string, Partial<TwinAdjustments>>>();
+const WORN_CACHE_SIZE = 64;
+
+/**
+ * The adjustments of a twin's wear state: the duty of the press as new at these settings (one kernel shot of the
+ * unworn inputs in `asNew`), then engine/wear wornAdjustments at the age in operating hours.
+ */
+function wornFor(twin: Twin, s: ProcessSettings, asNew: Float64Array): Partial<TwinAdjustments> {
+  const wear = twin.wear!;
+  const hoursPerDay = wear.operatingHoursPerDay ?? 24;
+  const quantile = wear.quantile ?? 0.5;
+  const key = `${wear.ageMonths}|${hoursPerDay}|${quantile}|${asNew.join(",")}`;
+  let byKey = wornCache.get(twin);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
+  const c = compiledTwin(twin);
+  const out = new Float64Array(OUTPUT_SIZE);
+  simulateShotInto(c, asNew, out);
+  const duty = dutyFromOutputs(c, s, out, hoursPerDay);
+  const ageH = wear.ageMonths * DAYS_PER_MONTH * hoursPerDay;
+  const worn = wornAdjustments(duty, ageH, quantile);
+  if (!byKey) {
+    byKey = new Map();
+    wornCache.set(twin, byKey);
+  }
+  if (byKey.size >= WORN_CACHE_SIZE) byKey.clear();
+  byKey.set(key, worn);
+  return worn;
+}
+
+function packInputs(twin: Twin, s: ProcessSettings, into: Float64Array): void {
   const c = compiledTwin(twin);
   const a = twin.adjustments;
   let injectionTimeS = s.injectionTimeS;
@@ -95,7 +147,7 @@ export function toInputs(twin: Twin, s: ProcessSettings, into = new Float64Array
   into[IN.checkRingLeakageFraction] = a.checkRingLeakageFraction;
   into[IN.driveEfficiencyFactor] = a.driveEfficiencyFactor;
   into[IN.nozzleLossFactor] = a.nozzleLossFactor;
-  return into;
+  into[IN.screwOutputFactor] = a.screwOutputFactor;
 }
 
 export type DefectStatus = "ok" | "at-risk" | "defect";

@@ -7,6 +7,7 @@ import { MACHINES } from "./machines.ts";
 import { MATERIALS } from "./materials.ts";
 import { MOLDS } from "./molds.ts";
 
+export { COMPONENTS, getComponent, listComponents } from "./components.ts";
 export { DRIVE_TYPICALS, typicalBasePowerKW, withDriveType } from "./drives.ts";
 
 export type LibraryKind = "material" | "machine" | "mold";

@@ -56,6 +56,14 @@ export const TwinAdjustments = Type.Object(
       default: 1,
       description: "multiplies the nozzle pressure drop",
     }),
+    screwOutputFactor: Num({
+      unit: "1",
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 1,
+      description:
+        "multiplies the screw's plasticating rate: 1 = new; 0.75 at doubled flight clearance (wear, engine/wear/archard.ts)",
+    }),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,325 @@
+import type { PdmScenario } from "../../twin-models/schemas/forecast.ts";
+import type { Plant } from "../../twin-models/schemas/plant.ts";
+import { standardNormal, uniform01 } from "../sweep/random.ts";
+import type { ComponentLife } from "../wear/component.ts";
+import { buildFleet, type Fleet, socketStream } from "./fleet.ts";
+
+/**
+ * Predictive-maintenance backtest: every socket of the fleet runs to failure, again and again, for `years`; the
+ * condition signature of the part in it is sampled every `sampleEveryH` operating hours with measurement noise;
+ * an alerting rule sees only those samples (and the signature's configured alert level), never the true life.
+ * Metrics (docs/README "Predictive-maintenance metrics"; after reliability.md §1.14):
+ *  - hit rate (recall): share of failures preceded by an alert of their unit whose lead time lies in
+ *    [minLeadH, maxLeadH] — early enough to ship the spare and send a technician, not so early it is noise;
+ *  - precision: share of alerts followed by a failure of that unit within maxLeadH (alerts whose window runs past
+ *    the end of the simulation are censored: neither true nor false);
+ *  - lead time: failure age − alert age of every alert followed by its failure within maxLeadH (P10, median, P90).
+ *  - late-prediction score: the PHM'08 asymmetric score (Saxena et al. 2008) of the remaining life the rule
+ *    projected at its alert, d = predicted − true in days, late predictions penalised harder.
+ *
+ * The alerting rule, configured per signal type (as an engineer configures a monitoring system; it never sees
+ * the true life):
+ *  - P–F signals (bearing vibration, heater controller output, ejection force): the signal is flat until a
+ *    fault starts, so any sustained departure is the fault — alert when the EWMA (Roberts 1959; weight
+ *    `smoothing`) leaves the part's own baseline (mean of its first `windowSamples` samples) by more than
+ *    `sigmaMultiple` EWMA standard deviations (an EWMA control chart, Lucas & Saccucci 1990);
+ *  - drift signals (clearance, cushion, oil oxidation, thermocouple drift): the signal moves all life long, so a
+ *    departure says nothing about timing — alert when the least-squares line through the last `windowSamples`
+ *    samples reaches the failure value within `targetLeadH` (trend projection), or when the EWMA is past the
+ *    signature's alert value and the projection is within `maxLeadH`.
+ * An alert that is not followed by a failure within maxLeadH expires (inspection found nothing) and the rule
+ * re-arms.
+ */
+
+export interface LeadStats {
+  p10H: number;
+  medianH: number;
+  p90H: number;
+}
+
+export interface PdmCounts {
+  failures: number;
+  hits: number;
+  alerts: number;
+  trueAlerts: number;
+  falseAlerts: number;
+  censoredAlerts: number;
+  lateAlerts: number;
+  missed: number;
+}
+
+export interface PdmKindResult extends PdmCounts {
+  kind: string;
+  hitRate: number;
+  precision: number;
+  lead: LeadStats;
+}
+
+export interface PdmResult {
+  plant: string;
+  presses: number;
+  sockets: number;
+  years: number;
+  seed: number;
+  operatingHoursPerDay: number;
+  windowH: { minLead: number; maxLead: number };
+  counts: PdmCounts;
+  hitRate: number;
+  precision: number;
+  lead: LeadStats;
+  /** Lead times of every true alert (h), for a histogram. */
+  leadTimesH: number[];
+  /** Over true alerts of drift signals (the P–F rule predicts no remaining life). */
+  phmScore: { total: number; perAlert: number; alerts: number };
+  byKind: PdmKindResult[];
+  definitions: Record<string, string>;
+}
+
+const DEFINITIONS = {
+  hitRate: "failures preceded by an alert of the same part with lead time in [minLeadH, maxLeadH] / failures",
+  precision: "alerts followed by the part's failure within maxLeadH / alerts (censored alerts excluded)",
+  leadTime: "failure age − alert age, over alerts followed by their failure within maxLeadH",
+  phmScore:
+    "Σ exp(−d/13)−1 for d<0, exp(d/10)−1 for d≥0, d = projected − true remaining life in days (PHM'08), over true alerts of drift signals",
+};
+
+interface Tally extends PdmCounts {
+  leads: number[];
+  score: number;
+  scored: number;
+}
+
+const newTally = (): Tally => ({
+  failures: 0,
+  hits: 0,
+  alerts: 0,
+  trueAlerts: 0,
+  falseAlerts: 0,
+  censoredAlerts: 0,
+  lateAlerts: 0,
+  missed: 0,
+  leads: [],
+  score: 0,
+  scored: 0,
+});
+
+export function pdmBacktest(plant: Plant, scenario: PdmScenario): PdmResult {
+  return backtest(buildFleet(plant, { utilisation: scenario.utilisation, fleetSize: scenario.fleetSize }), scenario);
+}
+
+/** The backtest of a fleet already built. */
+export function backtest(fleet: Fleet, scenario: PdmScenario): PdmResult {
+  const endH = scenario.years * 365.2425 * fleet.operatingHoursPerDay;
+  const detector = new Detector(scenario);
+  const total = newTally();
+  const byKind = new Map<string, Tally>();
+  let sockets = 0;
+  for (const press of fleet.presses) {
+    press.components.forEach((part, c) => {
+      const tally = byKind.get(part.card.kind) ?? newTally();
+      byKind.set(part.card.kind, tally);
+      for (let s = 0; s < part.card.perPress; s++) {
+        sockets++;
+        runSocket(part, socketStream(press.index, c, s), endH, scenario, detector, [tally, total]);
+      }
+    });
+  }
+  return {
+    plant: fleet.plantId,
+    presses: fleet.presses.length,
+    sockets,
+    years: scenario.years,
+    seed: scenario.seed,
+    operatingHoursPerDay: fleet.operatingHoursPerDay,
+    windowH: { minLead: scenario.minLeadH, maxLead: scenario.maxLeadH },
+    counts: counts(total),
+    hitRate: ratio(total.hits, total.failures),
+    precision: ratio(total.trueAlerts, total.trueAlerts + total.falseAlerts),
+    lead: leadStats(total.leads),
+    leadTimesH: total.leads,
+    phmScore: { total: total.score, perAlert: ratio(total.score, total.scored), alerts: total.scored },
+    byKind: [...byKind].map(([kind, t]) => ({
+      kind,
+      ...counts(t),
+      hitRate: ratio(t.hits, t.failures),
+      precision: ratio(t.trueAlerts, t.trueAlerts + t.falseAlerts),
+      lead: leadStats(t.leads),
+    })),
+    definitions: DEFINITIONS,
+  };
+}
+
+/**
+ * One socket over the whole simulation: successive parts, each sampled until it fails or the simulation ends.
+ * An alert that is not followed by a failure within maxLeadH expires (the inspection found nothing); the rule is
+ * then re-armed, so one early false alarm does not blind it for the rest of the part's life.
+ */
+function runSocket(
+  part: ComponentLife,
+  stream: number,
+  endH: number,
+  scenario: PdmScenario,
+  detector: Detector,
+  tallies: Tally[],
+): void {
+  const dt = scenario.sampleEveryH;
+  const { noiseSd } = part.signature;
+  let startH = 0;
+  for (let unit = 0; startH < endH; unit++) {
+    const lifeH = part.life.quantile(uniform01(scenario.seed, stream, unit, 0));
+    const fails = startH + lifeH <= endH;
+    const lastAgeH = Math.min(lifeH, endH - startH);
+    detector.reset(part);
+    let hit = false;
+    let quietUntilH = 0;
+    for (let k = 1; k * dt < lastAgeH; k++) {
+      const ageH = k * dt;
+      const y = part.signatureAt(ageH, lifeH) + noiseSd * standardNormal(scenario.seed, stream + 0x40000000, unit, k);
+      if (!detector.push(ageH, y) || ageH < quietUntilH) continue;
+      quietUntilH = ageH + scenario.maxLeadH;
+      const leadH = lifeH - ageH;
+      const projectedH = detector.projectedRemainingH(ageH);
+      for (const t of tallies) {
+        t.alerts++;
+        if (fails && leadH <= scenario.maxLeadH) {
+          t.trueAlerts++;
+          t.leads.push(leadH);
+          if (leadH < scenario.minLeadH) t.lateAlerts++;
+          if (!detector.pf) {
+            const d = (Math.min(projectedH, scenario.maxLeadH) - leadH) / 24;
+            t.score += d < 0 ? Math.exp(-d / 13) - 1 : Math.exp(d / 10) - 1;
+            t.scored++;
+          }
+        } else if (quietUntilH <= endH - startH || fails) t.falseAlerts++;
+        else t.censoredAlerts++;
+      }
+      hit ||= fails && leadH <= scenario.maxLeadH && leadH >= scenario.minLeadH;
+    }
+    if (fails) {
+      for (const t of tallies) {
+        t.failures++;
+        if (hit) t.hits++;
+        else t.missed++;
+      }
+    }
+    startH += lifeH;
+  }
+}
+
+/**
+ * The alerting rule on one part's samples: EWMA level and baseline, and a least-squares trend over a ring buffer.
+ * Buffers are allocated once and reused for every part (no allocation per sample).
+ */
+class Detector {
+  private readonly ages: Float64Array;
+  private readonly values: Float64Array;
+  private n = 0;
+  private ewma = 0;
+  private baselineSum = 0;
+  private direction = 1;
+  private alertValue = 0;
+  private failureValue = 0;
+  private ewmaSd = 0;
+  private slope = 0;
+  private intercept = 0;
+  pf = false;
+
+  private readonly sc: PdmScenario;
+
+  constructor(sc: PdmScenario) {
+    this.sc = sc;
+    this.ages = new Float64Array(sc.detector.windowSamples);
+    this.values = new Float64Array(sc.detector.windowSamples);
+  }
+
+  reset(part: ComponentLife): void {
+    const sig = part.signature;
+    this.pf = isPfSignal(part);
+    this.n = 0;
+    this.ewma = sig.newValue;
+    this.baselineSum = 0;
+    this.direction = sig.failureValue >= sig.newValue ? 1 : -1;
+    this.alertValue = sig.alertValue;
+    this.failureValue = sig.failureValue;
+    const lambda = this.sc.detector.smoothing;
+    // Asymptotic EWMA standard deviation for independent noise (Lucas & Saccucci 1990).
+    this.ewmaSd = sig.noiseSd * Math.sqrt(lambda / (2 - lambda));
+  }
+
+  /** Adds one sample; true when the part should be alerted on. */
+  push(ageH: number, y: number): boolean {
+    const { smoothing, windowSamples, sigmaMultiple, targetLeadH } = this.sc.detector;
+    const w = windowSamples;
+    this.ewma = this.n === 0 ? y : smoothing * y + (1 - smoothing) * this.ewma;
+    this.ages[this.n % w] = ageH;
+    this.values[this.n % w] = y;
+    this.n++;
+    if (this.n <= w) {
+      this.baselineSum += y;
+      return false;
+    }
+    const dir = this.direction;
+    const departed = dir * (this.ewma - this.baselineSum / w) >= sigmaMultiple * this.ewmaSd;
+    if (this.pf) {
+      if (departed) this.fitTrend();
+      return departed;
+    }
+    const pastAlertLevel = dir * (this.ewma - this.alertValue) >= 0;
+    if (!departed && !pastAlertLevel) return false;
+    this.fitTrend();
+    if (dir * this.slope <= 0) return false;
+    const remainingH = this.projectedRemainingH(ageH);
+    return remainingH <= targetLeadH || (pastAlertLevel && remainingH <= this.sc.maxLeadH);
+  }
+
+  /** Hours until the trend line reaches the failure value (0 if past it). */
+  projectedRemainingH(ageH: number): number {
+    if (this.slope === 0) return Number.POSITIVE_INFINITY;
+    const reachAt = (this.failureValue - this.intercept) / this.slope;
+    return Math.max(0, reachAt - ageH);
+  }
+
+  /** Ordinary least squares over the ring buffer. */
+  private fitTrend(): void {
+    const m = Math.min(this.n, this.ages.length);
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < m; i++) {
+      sx += this.ages[i]!;
+      sy += this.values[i]!;
+    }
+    const mx = sx / m;
+    const my = sy / m;
+    let sxx = 0;
+    let sxy = 0;
+    for (let i = 0; i < m; i++) {
+      const dx = this.ages[i]! - mx;
+      sxx += dx * dx;
+      sxy += dx * (this.values[i]! - my);
+    }
+    this.slope = sxx > 0 ? sxy / sxx : 0;
+    this.intercept = my - this.slope * mx;
+  }
+}
+
+/** A P–F signal sits at its new value until a fault starts (hazard parts); a drift signal moves all life long. */
+function isPfSignal(part: ComponentLife): boolean {
+  const model = (part.card as { model?: { signature?: { pfIntervalH?: number } } }).model;
+  return model?.signature?.pfIntervalH !== undefined;
+}
+
+function counts(t: Tally): PdmCounts {
+  const { leads: _l, score: _s, scored: _n, ...rest } = t;
+  return rest;
+}
+
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}
+
+function leadStats(leads: number[]): LeadStats {
+  if (leads.length === 0) return { p10H: 0, medianH: 0, p90H: 0 };
+  const sorted = Float64Array.from(leads).sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return { p10H: at(0.1), medianH: at(0.5), p90H: at(0.9) };
+}
