@@ -46,6 +46,7 @@ function part(life: LifeDistribution, opts: { perPress?: number; pfH?: number; n
       alertValue: 0.9,
     },
     // Linear degradation (a/L), or flat until a P–F interval of pfH hours and then a linear rise.
+    signalKind: pfH === undefined ? "drift" : "pf",
     signatureAt: (ageH, lifeH) => (pfH === undefined ? ageH / lifeH : Math.max(0, 1 - Math.max(0, lifeH - ageH) / pfH)),
     adjustmentsAt: () => ({}),
   };

@@ -6,7 +6,8 @@ import { buildFleet, type Fleet, socketStream } from "./fleet.ts";
 
 /**
  * Predictive-maintenance backtest: every socket of the fleet runs to failure, again and again, for `years`; the
- * condition signature of the part in it is sampled every `sampleEveryH` operating hours with measurement noise;
+ * condition signature of the part in it is sampled every `sampleEveryH` operating hours with measurement noise
+ * (and a `suddenFailureShare` of hazard-part failures come without any precursor);
  * an alerting rule sees only those samples (and the signature's configured alert level), never the true life.
  * Metrics (docs/README "Predictive-maintenance metrics"; after reliability.md §1.14):
  *  - hit rate (recall): share of failures preceded by an alert of their unit whose lead time lies in
@@ -21,10 +22,10 @@ import { buildFleet, type Fleet, socketStream } from "./fleet.ts";
  * the true life):
  *  - P–F signals (bearing vibration, heater controller output, ejection force): the signal is flat until a
  *    fault starts, so any sustained departure is the fault — alert when the EWMA (Roberts 1959; weight
- *    `smoothing`) leaves the part's own baseline (mean of its first `windowSamples` samples) by more than
+ *    `smoothing`) leaves the part's own baseline (mean of its first `baselineSamples` samples) by more than
  *    `sigmaMultiple` EWMA standard deviations (an EWMA control chart, Lucas & Saccucci 1990);
  *  - drift signals (clearance, cushion, oil oxidation, thermocouple drift): the signal moves all life long, so a
- *    departure says nothing about timing — alert when the least-squares line through the last `windowSamples`
+ *    departure says nothing about timing — alert when the discounted least-squares line (memory `trendMemoryH`, slope significant at `trendSignificance`)
  *    samples reaches the failure value within `targetLeadH` (trend projection), or when the EWMA is past the
  *    signature's alert value and the projection is within `maxLeadH`.
  * An alert that is not followed by a failure within maxLeadH expires (inspection found nothing) and the rule
@@ -169,12 +170,16 @@ function runSocket(
     const lifeH = part.life.quantile(uniform01(scenario.seed, stream, unit, 0));
     const fails = startH + lifeH <= endH;
     const lastAgeH = Math.min(lifeH, endH - startH);
+    // A sudden failure gives no warning: its signature stays at the new value until it fails.
+    const sudden = part.signalKind === "pf" && uniform01(scenario.seed, stream, unit, 1) < scenario.suddenFailureShare;
+    const newValue = part.signature.newValue;
     detector.reset(part);
     let hit = false;
     let quietUntilH = 0;
     for (let k = 1; k * dt < lastAgeH; k++) {
       const ageH = k * dt;
-      const y = part.signatureAt(ageH, lifeH) + noiseSd * standardNormal(scenario.seed, stream + 0x40000000, unit, k);
+      const clean = sudden ? newValue : part.signatureAt(ageH, lifeH);
+      const y = clean + noiseSd * standardNormal(scenario.seed, stream + 0x40000000, unit, k);
       if (!detector.push(ageH, y) || ageH < quietUntilH) continue;
       quietUntilH = ageH + scenario.maxLeadH;
       const leadH = lifeH - ageH;
@@ -207,12 +212,14 @@ function runSocket(
 }
 
 /**
- * The alerting rule on one part's samples: EWMA level and baseline, and a least-squares trend over a ring buffer.
- * Buffers are allocated once and reused for every part (no allocation per sample).
+ * The alerting rule on one part's samples: an EWMA with the part's own baseline, and a discounted least-squares
+ * trend (Brown, "Smoothing, Forecasting and Prediction", 1963: exponentially forgetting regression with memory
+ * `trendMemoryH`), kept as running weighted sums so each sample costs O(1) and nothing is allocated.
+ * A trend only counts when its slope is significant (t = slope / SE ≥ trendSignificance): slow drifts under
+ * noise otherwise produce chance slopes whose projections fire months early.
  */
 class Detector {
-  private readonly ages: Float64Array;
-  private readonly values: Float64Array;
+  private readonly sc: PdmScenario;
   private n = 0;
   private ewma = 0;
   private baselineSum = 0;
@@ -220,92 +227,93 @@ class Detector {
   private alertValue = 0;
   private failureValue = 0;
   private ewmaSd = 0;
+  private forget = 1;
+  // Discounted sums of 1, x, x², y, x·y, y² with x the age in hours.
+  private s0 = 0;
+  private sx = 0;
+  private sxx = 0;
+  private sy = 0;
+  private sxy = 0;
+  private syy = 0;
   private slope = 0;
   private intercept = 0;
+  private slopeT = 0;
   pf = false;
-
-  private readonly sc: PdmScenario;
 
   constructor(sc: PdmScenario) {
     this.sc = sc;
-    this.ages = new Float64Array(sc.detector.windowSamples);
-    this.values = new Float64Array(sc.detector.windowSamples);
   }
 
   reset(part: ComponentLife): void {
     const sig = part.signature;
-    this.pf = isPfSignal(part);
+    const d = this.sc.detector;
+    this.pf = part.signalKind === "pf";
     this.n = 0;
     this.ewma = sig.newValue;
     this.baselineSum = 0;
     this.direction = sig.failureValue >= sig.newValue ? 1 : -1;
     this.alertValue = sig.alertValue;
     this.failureValue = sig.failureValue;
-    const lambda = this.sc.detector.smoothing;
     // Asymptotic EWMA standard deviation for independent noise (Lucas & Saccucci 1990).
-    this.ewmaSd = sig.noiseSd * Math.sqrt(lambda / (2 - lambda));
+    this.ewmaSd = sig.noiseSd * Math.sqrt(d.smoothing / (2 - d.smoothing));
+    this.forget = Math.exp(-this.sc.sampleEveryH / d.trendMemoryH);
+    this.s0 = this.sx = this.sxx = this.sy = this.sxy = this.syy = 0;
+    this.slope = this.intercept = this.slopeT = 0;
   }
 
   /** Adds one sample; true when the part should be alerted on. */
   push(ageH: number, y: number): boolean {
-    const { smoothing, windowSamples, sigmaMultiple, targetLeadH } = this.sc.detector;
-    const w = windowSamples;
+    const { smoothing, baselineSamples, sigmaMultiple, targetLeadH, trendSignificance } = this.sc.detector;
     this.ewma = this.n === 0 ? y : smoothing * y + (1 - smoothing) * this.ewma;
-    this.ages[this.n % w] = ageH;
-    this.values[this.n % w] = y;
     this.n++;
-    if (this.n <= w) {
+    if (!this.pf) this.addToTrend(ageH, y);
+    if (this.n <= baselineSamples) {
       this.baselineSum += y;
       return false;
     }
     const dir = this.direction;
-    const departed = dir * (this.ewma - this.baselineSum / w) >= sigmaMultiple * this.ewmaSd;
-    if (this.pf) {
-      if (departed) this.fitTrend();
-      return departed;
-    }
+    const departed = dir * (this.ewma - this.baselineSum / baselineSamples) >= sigmaMultiple * this.ewmaSd;
+    if (this.pf) return departed;
     const pastAlertLevel = dir * (this.ewma - this.alertValue) >= 0;
     if (!departed && !pastAlertLevel) return false;
     this.fitTrend();
-    if (dir * this.slope <= 0) return false;
+    if (dir * this.slope <= 0 || this.slopeT < trendSignificance) return false;
     const remainingH = this.projectedRemainingH(ageH);
     return remainingH <= targetLeadH || (pastAlertLevel && remainingH <= this.sc.maxLeadH);
   }
 
-  /** Hours until the trend line reaches the failure value (0 if past it). */
+  /** Hours until the trend line reaches the failure value (0 if past it; +∞ without a rising trend). */
   projectedRemainingH(ageH: number): number {
-    if (this.slope === 0) return Number.POSITIVE_INFINITY;
+    if (this.direction * this.slope <= 0) return Number.POSITIVE_INFINITY;
     const reachAt = (this.failureValue - this.intercept) / this.slope;
     return Math.max(0, reachAt - ageH);
   }
 
-  /** Ordinary least squares over the ring buffer. */
-  private fitTrend(): void {
-    const m = Math.min(this.n, this.ages.length);
-    let sx = 0;
-    let sy = 0;
-    for (let i = 0; i < m; i++) {
-      sx += this.ages[i]!;
-      sy += this.values[i]!;
-    }
-    const mx = sx / m;
-    const my = sy / m;
-    let sxx = 0;
-    let sxy = 0;
-    for (let i = 0; i < m; i++) {
-      const dx = this.ages[i]! - mx;
-      sxx += dx * dx;
-      sxy += dx * (this.values[i]! - my);
-    }
-    this.slope = sxx > 0 ? sxy / sxx : 0;
-    this.intercept = my - this.slope * mx;
+  private addToTrend(x: number, y: number): void {
+    const f = this.forget;
+    this.s0 = f * this.s0 + 1;
+    this.sx = f * this.sx + x;
+    this.sxx = f * this.sxx + x * x;
+    this.sy = f * this.sy + y;
+    this.sxy = f * this.sxy + x * y;
+    this.syy = f * this.syy + y * y;
   }
-}
 
-/** A P–F signal sits at its new value until a fault starts (hazard parts); a drift signal moves all life long. */
-function isPfSignal(part: ComponentLife): boolean {
-  const model = (part.card as { model?: { signature?: { pfIntervalH?: number } } }).model;
-  return model?.signature?.pfIntervalH !== undefined;
+  /** Weighted least squares from the running sums, with the slope's t statistic. */
+  private fitTrend(): void {
+    const mx = this.sx / this.s0;
+    const my = this.sy / this.s0;
+    const vxx = this.sxx - this.s0 * mx * mx;
+    const vxy = this.sxy - this.s0 * mx * my;
+    const vyy = this.syy - this.s0 * my * my;
+    this.slope = vxx > 0 ? vxy / vxx : 0;
+    this.intercept = my - this.slope * mx;
+    // Residual variance with the effective sample size of the weights; SE(slope)² = s²/vxx.
+    const residual = Math.max(0, vyy - this.slope * vxy);
+    const dof = Math.max(1, this.s0 - 2);
+    const se = vxx > 0 ? Math.sqrt(residual / dof / vxx) : Number.POSITIVE_INFINITY;
+    this.slopeT = se > 0 ? Math.abs(this.slope) / se : Number.POSITIVE_INFINITY;
+  }
 }
 
 function counts(t: Tally): PdmCounts {

@@ -163,6 +163,7 @@ export function screwBarrelLife(card: ComponentCardOf<"screw-barrel">, duty: Dut
       noiseSd: m.recoveryNoiseFraction * recoveryS,
       alertValue: recoveryS / m.alertOutputFactor,
     },
+    signalKind: "drift",
     signatureAt: (ageH, lifeH) => recoveryS / outputAt(ageH, lifeH),
     adjustmentsAt: (ageH, lifeH) => ({ screwOutputFactor: outputAt(ageH, lifeH) }),
   };
@@ -246,6 +247,7 @@ export function checkRingLife(card: ComponentCardOf<"check-ring">, duty: Duty): 
       noiseSd: m.cushionNoiseSdMm,
       alertValue: cushionLossMm(packing, m.alertLeakage),
     },
+    signalKind: "drift",
     signatureAt: (ageH, lifeH) => cushionLossMm(packing, leakAt(ageH, lifeH)),
     adjustmentsAt: (ageH, lifeH) => ({ checkRingLeakageFraction: leakAt(ageH, lifeH) }),
   };
@@ -302,6 +304,7 @@ export function toggleBushingLife(card: ComponentCardOf<"toggle-bushing">, duty:
       noiseSd: m.playNoiseSdMm,
       alertValue: m.alertPlayMm,
     },
+    signalKind: "drift",
     signatureAt: (ageH, lifeH) => newPlay + (allowance * nominalAge(ageH, lifeH, nominalH)) / nominalH,
     adjustmentsAt: () => ({}),
   };

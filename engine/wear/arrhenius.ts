@@ -49,6 +49,7 @@ export function heaterBandLife(card: ComponentCardOf<"heater-band">, duty: Duty)
       noiseSd: sig.noiseSd,
       alertValue: sig.alertValue,
     },
+    signalKind: "pf",
     signatureAt: pfSignature(sig),
     adjustmentsAt: () => ({}),
   };
@@ -72,6 +73,7 @@ export function thermocoupleLife(card: ComponentCardOf<"thermocouple">, duty: Du
       noiseSd: m.noiseSdC,
       alertValue: m.alertDriftC,
     },
+    signalKind: "drift",
     signatureAt: (ageH, lifeH) => limit * nominalAge(ageH, lifeH, 1),
     adjustmentsAt: () => ({}),
   };

@@ -176,6 +176,7 @@ function hazardLife(
       noiseSd: sig.noiseSd,
       alertValue: sig.alertValue,
     },
+    signalKind: "pf",
     signatureAt: pfSignature(sig),
     adjustmentsAt: () => ({}),
   };

@@ -34,6 +34,11 @@ export interface ComponentLife {
     alertValue: number;
   };
   /**
+   * How the signature behaves: "drift" moves over the whole life (wear, oxidation, drift); "pf" sits at newValue
+   * until the P–F interval before failure (hazard parts). Monitoring rules are configured per kind.
+   */
+  signalKind: "drift" | "pf";
+  /**
    * Noise-free signature of a unit that will fail at `unitLifeH`, at age `ageH` (0 ≤ ageH ≤ unitLifeH; held at the
    * end values outside). Degradation parts (screw, check ring, oil, thermocouple drift, bushings) drift over the
    * whole life; hazard parts (bearings, ball screws, heater bands, pump, mold parts) stay at newValue until the

@@ -64,6 +64,7 @@ export function hydraulicOilLife(card: ComponentCardOf<"hydraulic-oil">, duty: D
       noiseSd: m.acidNumberNoiseSd,
       alertValue: m.alertAcidNumber,
     },
+    signalKind: "drift",
     signatureAt: (ageH, lifeH) => an0 + span * nominalAge(ageH, lifeH, 1) ** n,
     adjustmentsAt: () => ({}),
   };
@@ -112,6 +113,7 @@ export function hydraulicPumpLife(card: ComponentCardOf<"hydraulic-pump">, duty:
       noiseSd: sig.noiseSd,
       alertValue: sig.alertValue,
     },
+    signalKind: "pf",
     signatureAt: pfSignature(sig),
     adjustmentsAt: () => ({}),
   };

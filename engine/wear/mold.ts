@@ -30,6 +30,7 @@ export function moldPartLife(
       noiseSd: sig.noiseSd,
       alertValue: sig.alertValue,
     },
+    signalKind: "pf",
     signatureAt: pfSignature(sig),
     adjustmentsAt: () => ({}),
   };

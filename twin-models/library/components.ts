@@ -463,7 +463,9 @@ export const COMPONENTS: ComponentCard[] = [
         alertValue: 130,
         failureValue: 160,
         noiseSd: 5,
-        pfIntervalH: 100,
+        // Galling of pin and bushing builds up over ~10⁵ cycles before a pin seizes or breaks: ≈ 250 h at the
+        // demo presses' 400–500 cycles/h (assumption; no published P–F interval for ejector pins).
+        pfIntervalH: 250,
         riseExponent: 2,
       },
     },

@@ -130,6 +130,14 @@ export const PdmScenario = Type.Object(
       default: 1440,
       description: "an alert further ahead than this is a false alert",
     }),
+    suddenFailureShare: Num({
+      unit: "1",
+      minimum: 0,
+      maximum: 1,
+      default: 0.15,
+      description:
+        "share of hazard-part failures with no precursor (a band shorting, a pin snapping on a foreign body): assumption",
+    }),
     detector: Type.Object(
       {
         smoothing: Num({
@@ -139,12 +147,26 @@ export const PdmScenario = Type.Object(
           default: 0.2,
           description: "EWMA weight of the newest sample",
         }),
-        windowSamples: Type.Integer({
+        baselineSamples: Type.Integer({
           unit: "1",
           minimum: 3,
           maximum: 10_000,
-          default: 60,
-          description: "samples in the trend fit",
+          default: 30,
+          description: "first samples of a new part that set its baseline",
+        }),
+        trendMemoryH: Num({
+          unit: "h",
+          exclusiveMinimum: 0,
+          maximum: 100_000,
+          default: 1000,
+          description: "time constant of the discounted least-squares trend (drift signals)",
+        }),
+        trendSignificance: Num({
+          unit: "1",
+          minimum: 0,
+          maximum: 100,
+          default: 3,
+          description: "a trend counts when its slope is this many standard errors from zero",
         }),
         targetLeadH: Num({
           unit: "h",
@@ -157,8 +179,8 @@ export const PdmScenario = Type.Object(
           unit: "1",
           exclusiveMinimum: 0,
           maximum: 20,
-          default: 4,
-          description: "step detector: EWMA this many of its own σ above the unit's baseline",
+          default: 5,
+          description: "P–F rule: EWMA this many of its own σ beyond the part's baseline",
         }),
       },
       { additionalProperties: false, default: {} },
