@@ -159,22 +159,38 @@ function axes(
   out.push(
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${h - bottom}" stroke="#333"/>`,
     `<line x1="${left}" y1="${h - bottom}" x2="${w - right}" y2="${h - bottom}" stroke="#333"/>`,
-    `<text x="${(left + w - right) / 2}" y="${h - bottom + 40}" text-anchor="middle" font-size="13">${escapeXml(xLabel)}</text>`,
+    `<text x="${(left + w - right) / 2}" y="${h - bottom + 34}" text-anchor="middle" font-size="13">${escapeXml(xLabel)}</text>`,
     `<text x="18" y="${(top + h - bottom) / 2}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${(top + h - bottom) / 2})">${escapeXml(yLabel)}</text>`,
   );
 }
 
 function legend(out: string[], w: number, h: number, items: { name: string; color: string; kind: "line" | "box" }[]) {
-  let x = MARGIN.left;
-  const y = h - 22;
+  // Lay the entries out in rows that fit the width (at most two rows fit under the x-axis label).
+  const widthOf = (name: string): number => 34 + name.length * 6.6;
+  const rows: (typeof items)[] = [[]];
+  let used = MARGIN.left;
   for (const it of items) {
-    if (it.kind === "line")
-      out.push(`<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${it.color}" stroke-width="2.5"/>`);
-    else out.push(`<rect x="${x}" y="${y - 10}" width="14" height="12" fill="${it.color}" fill-opacity="0.85"/>`);
-    out.push(`<text x="${x + 24}" y="${y}">${escapeXml(it.name)}</text>`);
-    x += 34 + it.name.length * 6.6;
-    if (x > w - 80) break;
+    if (used + widthOf(it.name) > w - MARGIN.right && rows[rows.length - 1]!.length > 0) {
+      if (rows.length === 2) break;
+      rows.push([]);
+      used = MARGIN.left;
+    }
+    rows[rows.length - 1]!.push(it);
+    used += widthOf(it.name);
   }
+  rows.forEach((row, r) => {
+    let x = MARGIN.left;
+    const y = h - 22 - (rows.length - 1 - r) * 18;
+    for (const it of row) {
+      if (it.kind === "line")
+        out.push(
+          `<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${it.color}" stroke-width="2.5"/>`,
+        );
+      else out.push(`<rect x="${x}" y="${y - 10}" width="14" height="12" fill="${it.color}" fill-opacity="0.85"/>`);
+      out.push(`<text x="${x + 24}" y="${y}">${escapeXml(it.name)}</text>`);
+      x += widthOf(it.name);
+    }
+  });
 }
 
 function hMarkers(out: string[], lines: MarkerLine[] | undefined, w: number, sy: (y: number) => number): void {

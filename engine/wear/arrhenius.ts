@@ -7,7 +7,7 @@
  */
 import type { ComponentCardOf } from "../../twin-models/schemas/component.ts";
 import { KELVIN_OFFSET } from "../units.ts";
-import { clampLifeH, nominalAge, pfSignature, weibullLife } from "./common.ts";
+import { clampLifeH, hazardPart, nominalAge, weibullLife } from "./common.ts";
 import type { ComponentLife } from "./component.ts";
 import type { Duty } from "./duty.ts";
 
@@ -37,22 +37,7 @@ export function arrheniusAlphaH(
 /** Heater band: hazard part; the zone controller's output % rises over the P–F interval before open circuit. */
 export function heaterBandLife(card: ComponentCardOf<"heater-band">, duty: Duty): ComponentLife {
   const m = card.model;
-  const sig = m.signature;
-  return {
-    card,
-    life: weibullLife(arrheniusAlphaH(m, duty), m.weibullShape),
-    signature: {
-      name: sig.name,
-      unit: sig.unit,
-      newValue: sig.newValue,
-      failureValue: sig.failureValue,
-      noiseSd: sig.noiseSd,
-      alertValue: sig.alertValue,
-    },
-    signalKind: "pf",
-    signatureAt: pfSignature(sig),
-    adjustmentsAt: () => ({}),
-  };
+  return hazardPart(card, weibullLife(arrheniusAlphaH(m, duty), m.weibullShape), m.signature);
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import type { ComponentCardOf } from "../../twin-models/schemas/component.ts";
 import { MoldtwinError } from "../errors.ts";
-import { clampLifeH, pfSignature, weibullLife } from "./common.ts";
+import { clampLifeH, hazardPart, weibullLife } from "./common.ts";
 import type { ComponentLife } from "./component.ts";
 import type { Duty } from "./duty.ts";
 
@@ -164,22 +164,7 @@ function hazardLife(
   l10h: number,
 ): ComponentLife {
   const m = card.model;
-  const sig = m.signature;
-  return {
-    card,
-    life: weibullLife(alphaFromL10(l10h, m.weibullShape), m.weibullShape),
-    signature: {
-      name: sig.name,
-      unit: sig.unit,
-      newValue: sig.newValue,
-      failureValue: sig.failureValue,
-      noiseSd: sig.noiseSd,
-      alertValue: sig.alertValue,
-    },
-    signalKind: "pf",
-    signatureAt: pfSignature(sig),
-    adjustmentsAt: () => ({}),
-  };
+  return hazardPart(card, weibullLife(alphaFromL10(l10h, m.weibullShape), m.weibullShape), m.signature);
 }
 
 export function ballScrewLife(card: ComponentCardOf<"ball-screw">, duty: Duty): ComponentLife {

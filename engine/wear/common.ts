@@ -1,6 +1,7 @@
-import type { HazardSignature } from "../../twin-models/schemas/component.ts";
+import type { ComponentCard, HazardSignature } from "../../twin-models/schemas/component.ts";
 import { MoldtwinError } from "../errors.ts";
 import { type LifeDistribution, lognormal, weibull } from "../reliability/distributions.ts";
+import type { ComponentLife } from "./component.ts";
 import type { Duty } from "./duty.ts";
 
 /** Days per calendar month (Gregorian mean year / 12), as engine/fleet/calendar.ts. */
@@ -113,4 +114,20 @@ export function nominalAge(ageH: number, lifeH: number, nominalH: number): numbe
   if (!(ageH > 0)) return 0;
   if (!(lifeH > 0) || ageH >= lifeH) return nominalH;
   return (ageH * nominalH) / lifeH;
+}
+
+/**
+ * A hazard part (bearing, ball screw, heater band, pump, mold part): its life distribution, and a P–F signature
+ * that stays at the new value until the P–F interval before failure. No twin feedback.
+ */
+export function hazardPart(card: ComponentCard, life: LifeDistribution, sig: HazardSignature): ComponentLife {
+  const { name, unit, newValue, failureValue, noiseSd, alertValue } = sig;
+  return {
+    card,
+    life,
+    signature: { name, unit, newValue, failureValue, noiseSd, alertValue },
+    signalKind: "pf",
+    signatureAt: pfSignature(sig),
+    adjustmentsAt: () => ({}),
+  };
 }

@@ -17,7 +17,7 @@
 
 import type { ComponentCardOf } from "../../twin-models/schemas/component.ts";
 import type { DriveType } from "../../twin-models/schemas/machine.ts";
-import { clampLifeH, nominalAge, pfSignature, seriesAlpha, weibullLife } from "./common.ts";
+import { clampLifeH, hazardPart, nominalAge, seriesAlpha, weibullLife } from "./common.ts";
 import type { ComponentLife } from "./component.ts";
 import type { Duty } from "./duty.ts";
 
@@ -101,20 +101,5 @@ export function pumpAlphaH(
 /** Hydraulic pump: Weibull life, leakage signature over the P–F interval. */
 export function hydraulicPumpLife(card: ComponentCardOf<"hydraulic-pump">, duty: Duty): ComponentLife {
   const m = card.model;
-  const sig = m.signature;
-  return {
-    card,
-    life: weibullLife(pumpAlphaH(m, duty).alphaH, m.weibullShape),
-    signature: {
-      name: sig.name,
-      unit: sig.unit,
-      newValue: sig.newValue,
-      failureValue: sig.failureValue,
-      noiseSd: sig.noiseSd,
-      alertValue: sig.alertValue,
-    },
-    signalKind: "pf",
-    signatureAt: pfSignature(sig),
-    adjustmentsAt: () => ({}),
-  };
+  return hazardPart(card, weibullLife(pumpAlphaH(m, duty).alphaH, m.weibullShape), m.signature);
 }

@@ -4,7 +4,7 @@
  * engineering assumptions (reliability.md §3: no public data), flagged on the cards.
  */
 import type { ComponentCardOf } from "../../twin-models/schemas/component.ts";
-import { pfSignature, weibullLife } from "./common.ts";
+import { hazardPart, weibullLife } from "./common.ts";
 import type { ComponentLife } from "./component.ts";
 import type { Duty } from "./duty.ts";
 
@@ -18,20 +18,5 @@ export function moldPartLife(
   duty: Duty,
 ): ComponentLife {
   const m = card.model;
-  const sig = m.signature;
-  return {
-    card,
-    life: weibullLife(moldPartAlphaH(m, duty), m.weibullShape),
-    signature: {
-      name: sig.name,
-      unit: sig.unit,
-      newValue: sig.newValue,
-      failureValue: sig.failureValue,
-      noiseSd: sig.noiseSd,
-      alertValue: sig.alertValue,
-    },
-    signalKind: "pf",
-    signatureAt: pfSignature(sig),
-    adjustmentsAt: () => ({}),
-  };
+  return hazardPart(card, weibullLife(moldPartAlphaH(m, duty), m.weibullShape), m.signature);
 }

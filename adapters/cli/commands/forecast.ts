@@ -47,20 +47,28 @@ export function writeWorkOrders(path: string, orders: WorkOrder[]): void {
   );
 }
 
+/** Most part kinds drawn as their own line; the rest are summed into "other kinds" so the legend stays legible. */
+const CHART_KINDS = 5;
+
 export function forecastChartSvg(r: ForecastResult): string {
   const months = r.fleet.expectedFailuresPerMonth.map((_, m) => m + 1);
+  const kinds = [...r.fleet.byKind].sort((a, b) => b.expectedFailures - a.expectedFailures);
+  const shown = kinds.slice(0, CHART_KINDS);
+  const other = months.map((_, m) => kinds.slice(CHART_KINDS).reduce((a, k) => a + k.expectedFailuresPerMonth[m]!, 0));
+  const line = (name: string, values: number[]) => ({
+    name,
+    points: months.map((m, i) => [m, values[i]!] as const),
+    markers: false,
+  });
   return lineChart({
-    title: `${r.plant}: expected failures per month from ${r.asOf} (${r.presses} presses, ${r.runs} runs)`,
-    xLabel: "month",
+    title: `Expected failures per month — ${r.presses} presses from ${r.asOf}`,
+    xLabel: `month (${r.runs} Monte Carlo runs, seed ${r.seed})`,
     yLabel: "expected failures",
     yMin: 0,
     series: [
-      { name: "all parts", points: months.map((m, i) => [m, r.fleet.expectedFailuresPerMonth[i]!]), markers: false },
-      ...r.fleet.byKind.map((k) => ({
-        name: k.kind,
-        points: months.map((m, i) => [m, k.expectedFailuresPerMonth[i]!] as const),
-        markers: false,
-      })),
+      line("all parts", r.fleet.expectedFailuresPerMonth),
+      ...shown.map((k) => line(k.kind, k.expectedFailuresPerMonth)),
+      ...(kinds.length > CHART_KINDS ? [line("other kinds", other)] : []),
     ],
   });
 }
