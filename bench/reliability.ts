@@ -1,16 +1,18 @@
 /**
  * Reliability benchmarks (npm run bench). Prints figures; never asserts on time. Fixed seeds, so runs compare.
  *  - Weibull 2P MLE (profile-likelihood root + Fisher bounds) on 10⁵ right-censored points;
- *  - fleet forecast: 1,000 presses (the Case A plant repeated), 5-year horizon, every wear part, Monte Carlo;
+ *  - fleet forecast: 1,000 presses (the Case A plant repeated), 5-year horizon, every wear part, 1,000 Monte Carlo
+ *    runs, in this thread and on 2 pool workers (identical results);
  *  - PdM backtest of the Case A fleet over 5 years.
  */
 import { fileURLToPath } from "node:url";
 import { readJsonFile } from "../adapters/cli/io.ts";
 import { loadPlant } from "../adapters/plantFile.ts";
-import { forecastFleet } from "../engine/fleet/forecast.ts";
+import { forecastFleetParallel } from "../engine/fleet/parallel.ts";
 import { pdmBacktest } from "../engine/fleet/pdmBacktest.ts";
 import { fitDistribution } from "../engine/reliability/fit.ts";
 import { lifeData } from "../engine/reliability/lifeData.ts";
+import { closeSweepPools } from "../engine/sweep/pool.ts";
 import { uniform01 } from "../engine/sweep/random.ts";
 import { ForecastScenario, PdmScenario } from "../twin-models/schemas/forecast.ts";
 import { parse } from "../twin-models/validate.ts";
@@ -55,18 +57,22 @@ console.log(
 const scenarioPath = fileURLToPath(new URL("../scenarios/case-a-forecast.json", import.meta.url));
 const base = parse(ForecastScenario, readJsonFile(scenarioPath, "scenario"), "scenario");
 const plant = loadPlant();
-for (const runs of [200, 1000]) {
-  const sc = { ...base, fleetSize: 1000, horizonMonths: 60, runs };
+const big = { ...base, fleetSize: 1000, horizonMonths: 60, runs: 1000 };
+const seconds: number[] = [];
+for (const workers of [0, 2]) {
   const t0 = performance.now();
-  const r = forecastFleet(plant, sc);
+  const r = await forecastFleetParallel(plant, big, { workers });
   const s = (performance.now() - t0) / 1000;
+  seconds.push(s);
   const sockets = r.components.reduce((a, c) => a + c.sockets, 0);
   console.log(
-    `  forecast: 1,000 presses × 5 years, ${runs} runs: ${s.toFixed(2)} s ` +
+    `  forecast: 1,000 presses × 5 years × ${big.runs} runs, ${workers === 0 ? "this thread" : `${workers} workers`}: ${s.toFixed(2)} s ` +
       `(${r.components.length} press-components, ${sockets} sockets, ${r.fleet.expectedFailures.toFixed(0)} expected failures, ` +
-      `${Math.round((sockets * runs) / s).toLocaleString("en")} socket-runs/s)`,
+      `${Math.round((sockets * big.runs) / s).toLocaleString("en")} socket-runs/s)`,
   );
 }
+console.log(`  forecast speed-up on 2 workers: ${(seconds[0]! / seconds[1]!).toFixed(2)}×`);
+await closeSweepPools();
 
 const pdmPath = fileURLToPath(new URL("../scenarios/case-a-pdm-backtest.json", import.meta.url));
 const pdmScenario = parse(PdmScenario, readJsonFile(pdmPath, "scenario"), "scenario");

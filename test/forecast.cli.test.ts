@@ -65,10 +65,11 @@ describe("moldtwin forecast", () => {
     expect(chart).toContain("expected failures");
   });
 
-  it("is reproducible: the same scenario and seed give the same JSON", () => {
-    const again = moldtwin("forecast", scenario({}), "--json");
-    const { files: _a, ...first } = out;
-    const { files: _b, ...second } = JSON.parse(again.stdout);
+  it("is reproducible: the same scenario and seed give the same JSON, in this thread or on 2 pool workers", () => {
+    const again = moldtwin("forecast", scenario({}), "--json", "--workers", "2");
+    const { files: _a, workers: w0, ...first } = out;
+    const { files: _b, workers: w2, ...second } = JSON.parse(again.stdout);
+    expect([w0, w2]).toEqual([0, 2]);
     expect(second).toEqual(first);
   });
 

@@ -117,6 +117,29 @@ export function forecast(
   onProgress?: (p: ForecastProgress) => void,
 ): ForecastResult {
   checkReferences(fleet, scenario);
+  const part = forecastPresses(fleet, scenario, 0, fleet.presses.length, (done) =>
+    onProgress?.({ done, total: fleet.presses.length }),
+  );
+  return assembleForecast(fleet, scenario, [part]);
+}
+
+/** The forecasts of presses [from, to) of a fleet: the unit of work of a pool task. */
+export interface PressRangeForecast {
+  components: InternalForecast[];
+  warnings: string[];
+}
+
+/**
+ * Forecasts presses [from, to). Every number depends only on the press's own index, the scenario and the seed
+ * (counter-based streams), so any split of the fleet into ranges gives the same result.
+ */
+export function forecastPresses(
+  fleet: Fleet,
+  scenario: ForecastScenario,
+  from: number,
+  to: number,
+  onPress?: (done: number) => void,
+): PressRangeForecast {
   const hoursPerDay = fleet.operatingHoursPerDay;
   const hoursPerMonth = hoursPerDay * DAYS_PER_MONTH;
   const months = scenario.horizonMonths;
@@ -124,7 +147,8 @@ export function forecast(
   const warnings: string[] = [];
   const sim = new SocketSimulator(scenario.runs, months, Math.max(1, maxSockets(fleet)));
   const components: InternalForecast[] = [];
-  for (const press of fleet.presses) {
+  for (let i = from; i < to; i++) {
+    const press = fleet.presses[i]!;
     for (let c = 0; c < press.components.length; c++) {
       const part = press.components[c]!;
       const starts = socketStarts(press, part, scenario, hoursPerDay);
@@ -150,13 +174,24 @@ export function forecast(
         componentForecast(press, part, starts.known, policy, stats, readings, hoursPerDay, scenario.riskThreshold),
       );
     }
-    onProgress?.({ done: press.index + 1, total: fleet.presses.length });
+    onPress?.(i + 1 - from);
   }
+  return { components, warnings };
+}
+
+/** Joins press-range forecasts (in fleet order) into the fleet result: summaries and work orders. */
+export function assembleForecast(
+  fleet: Fleet,
+  scenario: ForecastScenario,
+  parts: PressRangeForecast[],
+): ForecastResult {
+  const components = parts.flatMap((p) => p.components);
+  const months = scenario.horizonMonths;
   const workOrders = suggestWorkOrders(components, {
     asOf: scenario.asOf,
     windowDays: scenario.workOrderWindowDays,
     riskThreshold: scenario.riskThreshold,
-    operatingHoursPerDay: hoursPerDay,
+    operatingHoursPerDay: fleet.operatingHoursPerDay,
     risk: (f) => f.riskDueH,
   });
   return {
@@ -166,12 +201,12 @@ export function forecast(
     horizonMonths: months,
     runs: scenario.runs,
     seed: scenario.seed,
-    operatingHoursPerDay: hoursPerDay,
+    operatingHoursPerDay: fleet.operatingHoursPerDay,
     presses: fleet.presses.length,
     components: components.map(({ riskDueH: _, ...rest }) => rest),
     fleet: fleetSummary(components, months),
     workOrders,
-    warnings,
+    warnings: parts.flatMap((p) => p.warnings),
   };
 }
 
@@ -182,7 +217,7 @@ function maxSockets(fleet: Fleet): number {
 }
 
 /** Every replacement and reading must name a press and component of the fleet: a typo must not pass silently. */
-function checkReferences(fleet: Fleet, scenario: ForecastScenario): void {
+export function checkReferences(fleet: Fleet, scenario: ForecastScenario): void {
   const known = new Map(fleet.presses.map((p) => [p.id, new Set(p.components.map((c) => c.card.id))]));
   const check = (list: { press: string; component: string }[], field: string) =>
     list.forEach((r, i) => {

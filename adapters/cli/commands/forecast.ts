@@ -1,7 +1,9 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type ForecastResult, forecastFleet } from "../../../engine/fleet/forecast.ts";
+import type { ForecastResult } from "../../../engine/fleet/forecast.ts";
+import { forecastFleetParallel } from "../../../engine/fleet/parallel.ts";
 import type { WorkOrder } from "../../../engine/fleet/workOrders.ts";
+import { closeSweepPools, defaultWorkers } from "../../../engine/sweep/pool.ts";
 import { ForecastScenario } from "../../../twin-models/schemas/forecast.ts";
 import { parse } from "../../../twin-models/validate.ts";
 import { toCsv } from "../../csv.ts";
@@ -9,6 +11,10 @@ import { loadPlantRef } from "../../plantFile.ts";
 import { lineChart } from "../../svg/chart.ts";
 import { fmt, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
+import { parseWorkers } from "./window.ts";
+
+/** Press-runs below which the pool costs more to start than it saves. */
+const POOL_THRESHOLD_PRESS_RUNS = 200_000;
 
 /**
  * `moldtwin forecast <scenario.json>`: per press and wear part, the failure probability over the horizon,
@@ -120,22 +126,30 @@ export function registerForecast(program: Command): void {
     )
     .option("--work-orders <file>", "write the suggested work orders (.csv, or .json)")
     .option("--svg <file.svg>", "write expected failures per month as a chart")
+    .option("--workers <n>", "worker threads (0 = this thread; default: all cores for large fleets)")
     .option("--json", "print one JSON object")
     .action(async (scenarioPath: string, o) =>
-      run(Boolean(o.json), () => {
+      run(Boolean(o.json), async () => {
         const sc = parse(ForecastScenario, readJsonFile(scenarioPath, "scenario"), "scenario");
         const plant = loadPlantRef(sc.plant, scenarioPath);
+        const presses = sc.fleetSize ?? plant.cells.reduce((n, c) => n + c.presses.length, 0);
+        const large = presses * sc.runs * Math.max(1, sc.horizonMonths / 12) >= POOL_THRESHOLD_PRESS_RUNS;
+        const workers = o.workers === undefined ? (large ? defaultWorkers() : 0) : parseWorkers(o.workers, 0);
         const progress = progressReporter(process.stderr, "presses");
         let r: ForecastResult;
         try {
-          r = forecastFleet(plant, sc, (p) => progress.update("forecast", p.done, p.total));
+          r = await forecastFleetParallel(plant, sc, {
+            workers,
+            onProgress: (p) => progress.update("forecast", p.done, p.total),
+          });
         } finally {
           progress.stop();
+          await closeSweepPools();
         }
         if (o.workOrders) writeWorkOrders(o.workOrders, r.workOrders);
         if (o.svg) writeFileSync(o.svg, forecastChartSvg(r));
         const files = { ...(o.workOrders ? { workOrders: o.workOrders } : {}), ...(o.svg ? { svg: o.svg } : {}) };
-        if (o.json) printJson({ scenario: sc.name, ...r, files });
+        if (o.json) printJson({ scenario: sc.name, ...r, workers, files });
         else {
           process.stdout.write(forecastReport(r));
           for (const [k, v] of Object.entries(files)) process.stdout.write(`${k}: ${v}\n`);
