@@ -9,6 +9,12 @@ export {
   type ErrorDetail,
   MoldtwinError,
 } from "./errors.ts";
+export { addDays, daysBetween } from "./fleet/calendar.ts";
+export { buildFleet, type Fleet, type FleetPress } from "./fleet/fleet.ts";
+export { type ComponentForecast, type ForecastResult, forecast, forecastFleet } from "./fleet/forecast.ts";
+export { forecastFleetParallel } from "./fleet/parallel.ts";
+export { backtest, type PdmResult, pdmBacktest } from "./fleet/pdmBacktest.ts";
+export type { WorkOrder } from "./fleet/workOrders.ts";
 export { type CompiledTwin, compileTwin } from "./molding/compile.ts";
 export { simulateShotInto } from "./molding/kernel.ts";
 export { DEFECTS, IN, INPUT_FIELDS, INPUT_SIZE, OUT, OUTPUT_FIELDS, OUTPUT_SIZE } from "./molding/layout.ts";
@@ -39,6 +45,18 @@ export {
 } from "./physics/crossWlf.ts";
 export * from "./physics/pressureDrop.ts";
 export { densityKgPerM3, specificVolumeM3PerKg, TAIT_C, transitionTempK } from "./physics/tait.ts";
+export * from "./reliability/bounds.ts";
+export * from "./reliability/competingRisks.ts";
+export * from "./reliability/distributions.ts";
+export * from "./reliability/fit.ts";
+export * from "./reliability/growth.ts";
+export * from "./reliability/kaplanMeier.ts";
+export * from "./reliability/lifeData.ts";
+export * from "./reliability/lifeMetrics.ts";
+export * from "./reliability/lifeStress.ts";
+export * from "./reliability/mcf.ts";
+export * from "./reliability/replacement.ts";
+export * from "./reliability/stressStrength.ts";
 export * from "./units.ts";
 export * from "./wear/archard.ts";
 export * from "./wear/arrhenius.ts";
@@ -46,7 +64,6 @@ export * from "./wear/bearing.ts";
 export {
   abrasiveness,
   checkDuty,
-  DAYS_PER_MONTH,
   MAX_LIFE_H,
   pfSignature,
 } from "./wear/common.ts";

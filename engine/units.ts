@@ -18,3 +18,5 @@ export const CM2_PER_IN2 = 6.4516;
 
 export const cToK = (tempC: number): number => tempC + KELVIN_OFFSET;
 export const kToC = (tempK: number): number => tempK - KELVIN_OFFSET;
+/** The mean Gregorian month (365.2425 d / 12): wear ages and forecast buckets in months neither drift nor depend on February. */
+export const DAYS_PER_MONTH = 365.2425 / 12;

@@ -310,3 +310,20 @@ describe("library", () => {
     expect(body.card.source).toContain("MAT4408");
   });
 });
+
+describe("moldtwin simulate --wear-months", () => {
+  it("ages the screw and check ring: leakage and recovery grow, part mass falls, the cycle lengthens", () => {
+    const scenario = new URL("../scenarios/clip-baseline.json", import.meta.url).pathname;
+    const fresh = JSON.parse(moldtwin("simulate", scenario, "--json").stdout);
+    const worn = JSON.parse(moldtwin("simulate", scenario, "--json", "--wear-months", "6").stdout);
+    expect(worn.wear.ageMonths).toBe(6);
+    expect(worn.wear.effectiveAdjustments.checkRingLeakageFraction).toBeGreaterThan(0);
+    expect(worn.wear.effectiveAdjustments.screwOutputFactor).toBeLessThan(1);
+    expect(worn.result.pack.partMassG).toBeLessThan(fresh.result.pack.partMassG);
+    expect(worn.result.cooling.plasticationTimeS).toBeGreaterThan(fresh.result.cooling.plasticationTimeS);
+    expect(worn.result.cycle.cycleTimeS).toBeGreaterThanOrEqual(fresh.result.cycle.cycleTimeS);
+    const bad = moldtwin("simulate", scenario, "--json", "--wear-months", "-1");
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout).error.details[0].field).toBe("--wear-months.ageMonths");
+  });
+});

@@ -1,13 +1,11 @@
 /**
  * Calendar arithmetic on ISO dates (YYYY-MM-DD, UTC): fleet ages count in calendar days, the engine works in
- * operating hours, and reports go back to dates. A month is the mean Gregorian month, 365.2425/12 days, so
- * monthly buckets neither drift over a 5-year horizon nor depend on where February falls.
+ * operating hours, and reports go back to dates. A month is the mean Gregorian month (engine/units.ts).
  */
 
 import { MoldtwinError } from "../errors.ts";
 
 const MS_PER_DAY = 86_400_000;
-export const DAYS_PER_MONTH = 365.2425 / 12;
 
 /** Days since 1970-01-01 of an ISO date; rejects impossible dates such as 2026-02-30. */
 export function dayNumber(isoDate: string, field = "date"): number {

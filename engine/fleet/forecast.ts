@@ -3,8 +3,9 @@ import type { Plant } from "../../twin-models/schemas/plant.ts";
 import { MoldtwinError } from "../errors.ts";
 import { optimalAgeReplacement } from "../reliability/replacement.ts";
 import { uniform01 } from "../sweep/random.ts";
+import { DAYS_PER_MONTH } from "../units.ts";
 import type { ComponentLife } from "../wear/component.ts";
-import { DAYS_PER_MONTH, daysBetween } from "./calendar.ts";
+import { daysBetween } from "./calendar.ts";
 import { buildFleet, type Fleet, type FleetPress, socketStream } from "./fleet.ts";
 import { suggestWorkOrders, type WorkOrder } from "./workOrders.ts";
 

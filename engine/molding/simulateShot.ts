@@ -1,7 +1,7 @@
 import type { Twin } from "../../twin-models/resolve.ts";
 import type { ProcessSettings, TwinAdjustments } from "../../twin-models/schemas/process.ts";
 import { describeDetail, type ErrorDetail, MoldtwinError } from "../errors.ts";
-import { DAYS_PER_MONTH } from "../wear/common.ts";
+import { DAYS_PER_MONTH } from "../units.ts";
 import { wornAdjustments } from "../wear/component.ts";
 import { dutyFromOutputs } from "../wear/shotDuty.ts";
 import { type CompiledTwin, compileTwin } from "./compile.ts";

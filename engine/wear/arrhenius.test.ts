@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { getComponent } from "../../twin-models/library/components.ts";
 import type { ComponentCardOf } from "../../twin-models/schemas/component.ts";
-import { arrheniusAlphaH, arrheniusFactor, BOLTZMANN_EV_PER_K } from "./arrhenius.ts";
+import { arrheniusAlphaH } from "./arrhenius.ts";
 import { componentLife } from "./component.ts";
 import { cubeMeanPressureShare, oilTempEstimateC, oxidationLifeH, pumpAlphaH } from "./hydraulic.ts";
 import { testDuty } from "./testDuty.ts";
@@ -18,11 +18,10 @@ const tc = getComponent("thermocouple-j") as ComponentCardOf<"thermocouple">;
 const oil = getComponent("hydraulic-oil-hm46") as ComponentCardOf<"hydraulic-oil">;
 const pump = getComponent("hydraulic-pump-fixed") as ComponentCardOf<"hydraulic-pump">;
 
-describe("Arrhenius acceleration factor", () => {
-  it("AF(T_use 60 °C, T_acc 100 °C, Ea 1.2 eV) = 88.29574588 (reliability docs)", () => {
-    expect(BOLTZMANN_EV_PER_K).toBe(8.617333262145e-5);
-    expect(arrheniusFactor(1.2, 60, 100)).toBeCloseTo(88.29574588, 6);
-    expect(arrheniusFactor(0.9, 250, 250)).toBe(1);
+describe("Arrhenius-Weibull heater bands and thermocouples", () => {
+  it("a band at the card's reference temperature has the card's characteristic life (AF = 1)", () => {
+    const atRef = testDuty({ meltTempC: heater.model.referenceTempC - heater.model.tempOverMeltK });
+    expect(arrheniusAlphaH(heater.model, atRef)).toBeCloseTo(heater.model.characteristicLifeH, 6);
   });
 
   it("hotter melt → shorter heater-band and thermocouple lives, strictly", () => {

@@ -6,23 +6,10 @@
  * the cards.
  */
 import type { ComponentCardOf } from "../../twin-models/schemas/component.ts";
-import { KELVIN_OFFSET } from "../units.ts";
+import { arrheniusAccelerationFactor } from "../reliability/lifeStress.ts";
 import { clampLifeH, hazardPart, nominalAge, weibullLife } from "./common.ts";
 import type { ComponentLife } from "./component.ts";
 import type { Duty } from "./duty.ts";
-
-/** Boltzmann constant, eV/K (CODATA 2018, exact), as in reliability.md §1.7. */
-export const BOLTZMANN_EV_PER_K = 8.617333262145e-5;
-
-/**
- * Acceleration factor of a part at `useC` relative to `refC`: how many times longer it lives at useC. > 1 when
- * useC < refC. reliability.md §4.3: AF(60 °C, 100 °C, 1.2 eV) = 88.29574588.
- */
-export function arrheniusFactor(activationEnergyEV: number, useC: number, refC: number): number {
-  return Math.exp(
-    (activationEnergyEV / BOLTZMANN_EV_PER_K) * (1 / (useC + KELVIN_OFFSET) - 1 / (refC + KELVIN_OFFSET)),
-  );
-}
 
 /** Weibull α at the duty's part temperature, h. */
 export function arrheniusAlphaH(
@@ -30,7 +17,12 @@ export function arrheniusAlphaH(
   duty: Duty,
 ): number {
   return clampLifeH(
-    m.characteristicLifeH * arrheniusFactor(m.activationEnergyEV, duty.meltTempC + m.tempOverMeltK, m.referenceTempC),
+    m.characteristicLifeH *
+      arrheniusAccelerationFactor({
+        useTempC: duty.meltTempC + m.tempOverMeltK,
+        acceleratedTempC: m.referenceTempC,
+        activationEnergyEV: m.activationEnergyEV,
+      }),
   );
 }
 

@@ -4,9 +4,6 @@ import { type LifeDistribution, lognormal, weibull } from "../reliability/distri
 import type { ComponentLife } from "./component.ts";
 import type { Duty } from "./duty.ts";
 
-/** Days per calendar month (Gregorian mean year / 12), as engine/fleet/calendar.ts. */
-export const DAYS_PER_MONTH = 365.2425 / 12;
-
 /**
  * Longest characteristic life a model reports, h (≈ 1,100 years): a part this duty hardly loads (a thrust bearing
  * at zero back pressure) gets this life instead of Infinity, which the engine never emits.

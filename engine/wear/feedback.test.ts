@@ -12,7 +12,7 @@ import { MoldtwinError } from "../errors.ts";
 import { simulateShotInto } from "../molding/kernel.ts";
 import { IN, OUT, OUTPUT_SIZE } from "../molding/layout.ts";
 import { compiledTwin, simulateShot, toInputs } from "../molding/simulateShot.ts";
-import { DAYS_PER_MONTH } from "./common.ts";
+import { DAYS_PER_MONTH } from "../units.ts";
 import { componentsFor, wornAdjustments } from "./component.ts";
 import { dutyOf } from "./duty.ts";
 

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { MoldtwinError } from "../../../engine/errors.ts";
-import { type ShotResult, simulateShot } from "../../../engine/molding/simulateShot.ts";
+import { IN } from "../../../engine/molding/layout.ts";
+import { type ShotResult, simulateShot, toInputs } from "../../../engine/molding/simulateShot.ts";
 import { starterSettings } from "../../../engine/molding/starterSettings.ts";
 import { resolveTwin, type Twin } from "../../../twin-models/resolve.ts";
 import { ProcessSettings } from "../../../twin-models/schemas/process.ts";
-import { ShotScenario, TwinRef } from "../../../twin-models/schemas/scenario.ts";
+import { ShotScenario, TwinRef, TwinWear } from "../../../twin-models/schemas/scenario.ts";
 import { parse } from "../../../twin-models/validate.ts";
 import { fmt, numeric, printJson, readJsonFile, run, table } from "../io.ts";
 
@@ -35,6 +36,18 @@ export interface SimulateRequest {
 
 /** Builds the request from a scenario file or from ids, then `--set` overrides; every value is validated. */
 export function buildRequest(
+  scenarioPath: string | undefined,
+  ids: { material?: string; machine?: string; mold?: string },
+  sets: string[],
+  wearMonths?: string,
+): SimulateRequest {
+  const req = buildUnwornRequest(scenarioPath, ids, sets);
+  if (wearMonths === undefined) return req;
+  const wear = parse(TwinWear, { ...req.twin.wear, ageMonths: numeric(wearMonths) }, "--wear-months");
+  return { ...req, twin: { ...req.twin, wear }, name: `${req.name}, wear parts ${wear.ageMonths} months old` };
+}
+
+function buildUnwornRequest(
   scenarioPath: string | undefined,
   ids: { material?: string; machine?: string; mold?: string },
   sets: string[],
@@ -71,12 +84,22 @@ export function buildRequest(
   };
 }
 
+/** The adjustments the kernel actually runs with once wear is applied (explicit and worn combined). */
+export function wornInputs(req: SimulateRequest): { checkRingLeakageFraction: number; screwOutputFactor: number } {
+  const inputs = toInputs(req.twin, req.settings);
+  return {
+    checkRingLeakageFraction: inputs[IN.checkRingLeakageFraction]!,
+    screwOutputFactor: inputs[IN.screwOutputFactor]!,
+  };
+}
+
 export function humanReport(req: SimulateRequest, r: ShotResult): string {
   const { twin } = req;
   let s = `moldtwin shot — ${req.name}\n`;
   s += `  material ${twin.material.id} (${twin.material.trust}), machine ${twin.machine.id} (${twin.machine.driveType}), mold ${twin.mold.id} (${twin.mold.cavities} cavities)\n`;
   if (twin.material.trust !== "traceable") s += "  note: representative material data, not grade data\n";
   s += `\n${table(`settings (${req.settingsSource})`, req.settings as unknown as Record<string, unknown>)}`;
+  if (req.twin.wear) s += `\n${table(`wear after ${req.twin.wear.ageMonths} months`, { ...wornInputs(req) })}`;
   s += `\n${table("fill", r.fill)}\n${table("pack", r.pack)}\n${table("cooling", r.cooling)}\n${table("cycle", r.cycle)}`;
   s += `\n${table("clamp", r.clamp)}\n${table("energy", r.energy)}\n${table("quality", r.quality)}\n`;
   s += "defects            margin   status   limited by\n";
@@ -92,6 +115,7 @@ export function shotSourceOptions(command: Command): Command {
     .option("--material <id>", "material id")
     .option("--machine <id>", "machine id")
     .option("--mold <id>", "mold id")
+    .option("--wear-months <n>", "age the screw, barrel and check ring by n months of operation (engine/wear)")
     .option(
       "--set <name=value>",
       "override a setting, e.g. --set holdPressureMPa=40 (repeatable)",
@@ -111,7 +135,12 @@ export function registerSimulate(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (scenario: string | undefined, o) =>
       run(Boolean(o.json), () => {
-        const req = buildRequest(scenario, { material: o.material, machine: o.machine, mold: o.mold }, o.set);
+        const req = buildRequest(
+          scenario,
+          { material: o.material, machine: o.machine, mold: o.mold },
+          o.set,
+          o.wearMonths,
+        );
         const result = simulateShot(req.twin, req.settings);
         if (o.json) {
           printJson({
@@ -125,6 +154,7 @@ export function registerSimulate(program: Command): void {
             settingsSource: req.settingsSource,
             settings: req.settings,
             adjustments: req.twin.adjustments,
+            ...(req.twin.wear ? { wear: { ...req.twin.wear, effectiveAdjustments: wornInputs(req) } } : {}),
             result,
           });
         } else process.stdout.write(humanReport(req, result));

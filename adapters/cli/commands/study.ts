@@ -395,7 +395,12 @@ export function registerStudy(program: Command): void {
             { field: "--newtonian", value: true, allowed: "only with study balance" },
           ]);
         }
-        const req = buildRequest(scenario, { material: o.material, machine: o.machine, mold: o.mold }, o.set);
+        const req = buildRequest(
+          scenario,
+          { material: o.material, machine: o.machine, mold: o.mold },
+          o.set,
+          o.wearMonths,
+        );
         const options = parseOptions(kind, o, req.twin.mold.cavities);
         if (o.newtonian) options.newtonian = true;
         const result = runStudy(kind, req, options);
