@@ -5,6 +5,7 @@ import { registerCalc } from "./commands/calc.ts";
 import { registerFitLife } from "./commands/fitLife.ts";
 import { registerForecast } from "./commands/forecast.ts";
 import { registerLibrary } from "./commands/library.ts";
+import { registerLife } from "./commands/life.ts";
 import { registerMaterial } from "./commands/material.ts";
 import { registerPdmBacktest } from "./commands/pdmBacktest.ts";
 import { registerSimulate } from "./commands/simulate.ts";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerForecast(program);
   registerPdmBacktest(program);
   registerFitLife(program);
+  registerLife(program);
   return program;
 }
 
