@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { MoldtwinError } from "../../../engine/errors.ts";
 import { closeSweepPools, defaultWorkers } from "../../../engine/sweep/pool.ts";
-import { runWindow, type Setpoint, type WindowResult } from "../../../engine/window/window.ts";
+import type { Setpoint, WindowResult } from "../../../engine/window/window.ts";
 import { unitOf } from "../../../twin-models/schemas/sweep.ts";
 import { WindowScenario } from "../../../twin-models/schemas/window.ts";
 import { parse } from "../../../twin-models/validate.ts";
@@ -104,6 +104,9 @@ export function registerWindow(program: Command): void {
         const points = sc.factors.reduce((a, f) => a * f.levels, 1);
         const workers = parseWorkers(o.workers, points);
         const sink: ArrowFileSink | null = o.out ? openArrowFileSink(o.out) : null;
+        // Loaded on use: the window's expression engine (mathjs) takes ≈ 0.5 s to import, and every other
+        // command should start without it.
+        const { runWindow } = await import("../../../engine/window/window.ts");
         const progress = progressReporter();
         const abort = new AbortController();
         const onSigint = (): void => abort.abort();
