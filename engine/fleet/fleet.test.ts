@@ -91,6 +91,22 @@ describe("fleet forecast: Monte Carlo against renewal theory", () => {
     expect(c.remainingLifeH.p50).toBeLessThan(c.remainingLifeH.p90);
   });
 
+  it("a recorded replacement is the part's last: it has survived, so P(fail ≤ H) = 1 − R(a + H)/R(a)", () => {
+    const life = weibull(1000, 3);
+    const ageDays = 25;
+    const sc = scenario({
+      horizonMonths: 1,
+      runs: 20_000,
+      replacements: [{ press: "p1", component: "test-part", replacedOn: addDays(AS_OF, -ageDays) }],
+    });
+    const c = forecast(fleetOf(part(life), 400), sc).components[0]!;
+    const a = ageDays * HOURS_PER_DAY;
+    const p = 1 - life.sf(a + HOURS_PER_MONTH) / life.sf(a);
+    expect(Math.abs(c.failureProbability - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / 20_000));
+    expect(c.currentAgeH).toBeCloseTo(a, 6);
+    expect(c.ageKnown).toBe(true);
+  });
+
   it("an exponential part renews λ·H times on average, evenly over the months (Poisson process)", () => {
     const lambda = 1 / 500;
     const r = forecast(fleetOf(part(exponential(lambda)), 400), scenario({ horizonMonths: 6, runs: 20_000 }));

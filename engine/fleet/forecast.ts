@@ -158,6 +158,7 @@ export function forecastPresses(
       const stats = sim.run({
         life: part,
         startsH: starts.startsH,
+        recorded: starts.recorded,
         readings,
         horizonH,
         hoursPerMonth,
@@ -240,14 +241,19 @@ export function checkReferences(fleet: Fleet, scenario: ForecastScenario): void 
   check(scenario.condition, "condition");
 }
 
-/** When each socket's current history starts, in operating hours relative to the forecast date (≤ 0). */
+/**
+ * When each socket's history starts, in operating hours relative to the forecast date (≤ 0), and whether that
+ * start is a recorded replacement. A record is the socket's last replacement: the part fitted then is still in
+ * service. Without one, the history is a renewal process since commissioning.
+ */
 function socketStarts(
   press: FleetPress,
   part: ComponentLife,
   scenario: ForecastScenario,
   hoursPerDay: number,
-): { startsH: Float64Array; known: boolean } {
+): { startsH: Float64Array; recorded: Uint8Array; known: boolean } {
   const startsH = new Float64Array(part.card.perPress);
+  const recordedSockets = new Uint8Array(part.card.perPress);
   let known = true;
   const baseId = press.id.replace(/-r\d+$/, "");
   for (let s = 0; s < startsH.length; s++) {
@@ -260,10 +266,11 @@ function socketStarts(
       recorded = true;
     }
     known &&= recorded;
+    recordedSockets[s] = recorded ? 1 : 0;
     const days = daysBetween(date, scenario.asOf);
     startsH[s] = -Math.max(0, days) * hoursPerDay;
   }
-  return { startsH, known };
+  return { startsH, recorded: recordedSockets, known };
 }
 
 function readingsFor(press: FleetPress, part: ComponentLife, scenario: ForecastScenario): (number | null)[] {
@@ -301,6 +308,8 @@ function preventivePolicy(part: ComponentLife, scenario: ForecastScenario, hours
 interface SocketRunInput {
   life: ComponentLife;
   startsH: Float64Array;
+  /** 1: the socket's start is its last recorded replacement (the part has survived since). */
+  recorded: Uint8Array;
   readings: (number | null)[];
   horizonH: number;
   hoursPerMonth: number;
@@ -350,7 +359,7 @@ class SocketSimulator {
   }
 
   run(input: SocketRunInput): SocketRunStats {
-    const { life, startsH, readings, horizonH, hoursPerMonth, pmAgeH, seed } = input;
+    const { life, startsH, recorded, readings, horizonH, hoursPerMonth, pmAgeH, seed } = input;
     const dist = life.life;
     const sockets = startsH.length;
     const noiseSd = life.signature.noiseSd > 0 ? life.signature.noiseSd : 1e-9;
@@ -368,7 +377,9 @@ class SocketSimulator {
         const stream = input.streamOf(s);
         let t = startsH[s]!;
         let k = 0;
-        let unitLife = dist.quantile(uniform01(seed, stream, r, k));
+        // A recorded part has survived to today: draw its life from the conditional distribution L | L > age.
+        const u = uniform01(seed, stream, r, k);
+        let unitLife = recorded[s] ? survivorLife(dist, -t, u) : dist.quantile(u);
         while (t + unitLife <= 0 && k < MAX_RENEWALS) {
           t += unitLife;
           k++;
@@ -447,6 +458,17 @@ class SocketSimulator {
       currentAgeH: this.age,
     };
   }
+}
+
+/**
+ * Inverse-CDF draw of a life known to exceed `ageH`: F(L) = 1 − u·R(age). Past the 1 − 1e-15 quantile (a part far
+ * beyond its life) the part is taken to fail now.
+ */
+function survivorLife(dist: ComponentLife["life"], ageH: number, u: number): number {
+  if (ageH <= 0) return dist.quantile(u);
+  const p = 1 - u * dist.sf(ageH);
+  if (!(p < 1 - 1e-15)) return ageH + 1e-9;
+  return Math.max(ageH + 1e-9, dist.quantile(p));
 }
 
 function signatureRange(life: ComponentLife): string {
