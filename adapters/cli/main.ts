@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { MoldtwinError } from "../../engine/errors.ts";
 import { registerCalc } from "./commands/calc.ts";
+import { registerDemandForecast } from "./commands/demandForecast.ts";
 import { registerFitLife } from "./commands/fitLife.ts";
 import { registerForecast } from "./commands/forecast.ts";
 import { registerLibrary } from "./commands/library.ts";
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerPdmBacktest(program);
   registerFitLife(program);
   registerLife(program);
+  registerDemandForecast(program);
   return program;
 }
 

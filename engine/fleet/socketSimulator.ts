@@ -65,7 +65,7 @@ export class SocketSimulator {
 
   run(input: SocketRunInput): SocketRunStats {
     const { life, startsH, recorded, readings, horizonH, hoursPerMonth, pmAgeH, seed } = input;
-    const tallyPreventive = input.demand !== undefined && input.demand.preventive && pmAgeH !== null;
+    const tallyPreventive = (input.demand?.preventive ?? false) && pmAgeH !== null;
     const tallyCorrective = input.demand !== undefined && !tallyPreventive;
     const counts = input.demand?.counts;
     const runs = this.runs;
