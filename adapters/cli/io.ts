@@ -16,15 +16,19 @@ export function numeric(raw: string | undefined): number | string | undefined {
   return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : raw;
 }
 
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
+/** A text file (scenario, CSV), or FILE_ERR_READ naming what it is for. */
+export function readTextFile(path: string, what: string): string {
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (e) {
     throw new MoldtwinError("FILE_ERR_READ", `cannot read ${what} file ${path}: ${(e as Error).message}`, [
       { field: what, value: path, allowed: "a readable file" },
     ]);
   }
+}
+
+export function readJsonFile(path: string, what: string): unknown {
+  const text = readTextFile(path, what);
   try {
     return JSON.parse(text);
   } catch (e) {

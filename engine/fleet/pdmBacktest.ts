@@ -3,6 +3,7 @@ import type { Plant } from "../../twin-models/schemas/plant.ts";
 import { standardNormal, uniform01 } from "../sweep/random.ts";
 import type { ComponentLife } from "../wear/component.ts";
 import { buildFleet, type Fleet, socketStream } from "./fleet.ts";
+import { runQuantiles } from "./forecast.ts";
 
 /**
  * Predictive-maintenance backtest: every socket of the fleet runs to failure, again and again, for `years`; the
@@ -327,7 +328,10 @@ function ratio(a: number, b: number): number {
 
 function leadStats(leads: number[]): LeadStats {
   if (leads.length === 0) return { p10H: 0, medianH: 0, p90H: 0 };
-  const sorted = Float64Array.from(leads).sort();
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  return { p10H: at(0.1), medianH: at(0.5), p90H: at(0.9) };
+  const [p10H, medianH, p90H] = runQuantiles(Float64Array.from(leads), null, [0.1, 0.5, 0.9]) as [
+    number,
+    number,
+    number,
+  ];
+  return { p10H, medianH, p90H };
 }

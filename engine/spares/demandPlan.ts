@@ -11,6 +11,7 @@ import {
   simulatePast,
 } from "./fleetDemand.ts";
 import { bestMethod, classifyDemand, forecastIntermittent, type IntermittentMethod } from "./intermittent.ts";
+import { baseStockForServiceLevel } from "./stocking.ts";
 
 /**
  * Demand forecast per part number and site, two ways, and the choice between them:
@@ -244,18 +245,9 @@ function poissonBlend(a: SeriesForecast, b: SeriesForecast, wA: number): SeriesF
   return { mean, p50: mean.map((x) => poissonQuantile(x, 0.5)), p90: mean.map((x) => poissonQuantile(x, 0.9)) };
 }
 
-/** Smallest k with P(Poisson(mean) ≤ k) ≥ p, by summing the pmf (means here are small: parts per month). */
-export function poissonQuantile(mean: number, p: number): number {
-  if (!(mean > 0)) return 0;
-  let k = 0;
-  let pmf = Math.exp(-mean);
-  let cdf = pmf;
-  while (cdf < p && k < 100_000) {
-    k++;
-    pmf *= mean / k;
-    cdf += pmf;
-  }
-  return k;
+/** Smallest k with P(Poisson(mean) ≤ k) ≥ p: the base stock for that service level. */
+function poissonQuantile(mean: number, p: number): number {
+  return baseStockForServiceLevel({ meanLeadTimeDemand: mean, targetServiceLevel: p }).baseStock;
 }
 
 function tally(sockets: Socket[], nPn: number, nSites: number, f: (k: Socket) => number): number[][] {

@@ -124,10 +124,16 @@ function estimate(values: Float64Array, stride: number, offset: number, count: n
 // ---------------------------------------------------------------------------------------------------------------
 // FIFO ring buffers (grow by doubling; reused across replications).
 
-class F64Queue {
-  buf = new Float64Array(16);
+/** A FIFO over a typed array: arrival times (Float64Array) or press ids (Int32Array). */
+class RingQueue<A extends Float64Array | Int32Array> {
+  buf: A;
   head = 0;
   size = 0;
+  private readonly make: (n: number) => A;
+  constructor(make: (n: number) => A) {
+    this.make = make;
+    this.buf = make(16);
+  }
   push(x: number): void {
     if (this.size === this.buf.length) this.grow();
     this.buf[(this.head + this.size) & (this.buf.length - 1)] = x;
@@ -147,39 +153,17 @@ class F64Queue {
     this.size = 0;
   }
   private grow(): void {
-    const b = new Float64Array(this.buf.length * 2);
+    const b = this.make(this.buf.length * 2);
     for (let k = 0; k < this.size; k++) b[k] = this.buf[(this.head + k) & (this.buf.length - 1)]!;
     this.buf = b;
     this.head = 0;
   }
 }
 
-class I32Queue {
-  buf = new Int32Array(16);
-  head = 0;
-  size = 0;
-  push(x: number): void {
-    if (this.size === this.buf.length) this.grow();
-    this.buf[(this.head + this.size) & (this.buf.length - 1)] = x;
-    this.size++;
-  }
-  shift(): number {
-    const x = this.buf[this.head]!;
-    this.head = (this.head + 1) & (this.buf.length - 1);
-    this.size--;
-    return x;
-  }
-  clear(): void {
-    this.head = 0;
-    this.size = 0;
-  }
-  private grow(): void {
-    const b = new Int32Array(this.buf.length * 2);
-    for (let k = 0; k < this.size; k++) b[k] = this.buf[(this.head + k) & (this.buf.length - 1)]!;
-    this.buf = b;
-    this.head = 0;
-  }
-}
+type F64Queue = RingQueue<Float64Array>;
+type I32Queue = RingQueue<Int32Array>;
+const f64Queue = (): F64Queue => new RingQueue((n) => new Float64Array(n));
+const i32Queue = (): I32Queue => new RingQueue((n) => new Int32Array(n));
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -296,8 +280,8 @@ export function simulateMetric(
   const ship: F64Queue[] = [];
   const boPress: I32Queue[] = [];
   for (let k = 0; k < K; k++) {
-    ship.push(new F64Queue());
-    boPress.push(new I32Queue());
+    ship.push(f64Queue());
+    boPress.push(i32Queue());
   }
   // Depot per item.
   const depotOnHand = new Int32Array(I);
@@ -309,8 +293,8 @@ export function simulateMetric(
   const depotQ: I32Queue[] = [];
   const supplier: F64Queue[] = [];
   for (let i = 0; i < I; i++) {
-    depotQ.push(new I32Queue());
-    supplier.push(new F64Queue());
+    depotQ.push(i32Queue());
+    supplier.push(f64Queue());
   }
   // Heap of items by next event time.
   const heap = new Int32Array(I);

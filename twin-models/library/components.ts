@@ -1,5 +1,6 @@
 import { MoldtwinError } from "../../engine/errors.ts";
 import { type ComponentCard, parseComponentCard } from "../schemas/component.ts";
+import { deepFreeze, findCard } from "./cards.ts";
 
 /**
  * Wear and failure cards of press and mold components (engine/wear). No public MTBF tables exist per
@@ -531,21 +532,5 @@ export function listComponents(): readonly ComponentCard[] {
 }
 
 export function getComponent(id: string): ComponentCard {
-  const cards = listComponents();
-  const card = cards.find((c) => c.id === id);
-  if (!card) {
-    const ids = cards.map((c) => c.id).join(", ");
-    throw new MoldtwinError("TWIN_ERR_UNKNOWN_ID", `unknown component id "${id}"; known: ${ids}`, [
-      { field: "component", value: id, allowed: `one of: ${ids}` },
-    ]);
-  }
-  return card;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
+  return findCard("component", listComponents(), id);
 }

@@ -1,8 +1,8 @@
-import { MoldtwinError } from "../../engine/errors.ts";
 import { Machine } from "../schemas/machine.ts";
 import { Material } from "../schemas/material.ts";
 import { Mold } from "../schemas/mold.ts";
 import { parse } from "../validate.ts";
+import { deepFreeze, findCard } from "./cards.ts";
 import { MACHINES } from "./machines.ts";
 import { MATERIALS } from "./materials.ts";
 import { MOLDS } from "./molds.ts";
@@ -39,23 +39,7 @@ export function listCards<K extends LibraryKind>(kind: K): readonly LibraryCards
 }
 
 export function getCard<K extends LibraryKind>(kind: K, id: string): LibraryCards[K] {
-  const cards = listCards(kind);
-  const card = cards.find((c) => c.id === id);
-  if (!card) {
-    const ids = cards.map((c) => c.id).join(", ");
-    throw new MoldtwinError("TWIN_ERR_UNKNOWN_ID", `unknown ${kind} id "${id}"; known: ${ids}`, [
-      { field: kind, value: id, allowed: `one of: ${ids}` },
-    ]);
-  }
-  return card;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
+  return findCard(kind, listCards(kind), id);
 }
 
 export const getMaterial = (id: string): Material => getCard("material", id);

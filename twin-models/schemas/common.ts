@@ -27,6 +27,15 @@ export const Id = Type.String({
   description: "kebab-case id",
 });
 
+/** A calendar date YYYY-MM-DD (the engine rejects impossible ones such as 2026-02-30, naming the field). */
+export const IsoDate = (description: string) =>
+  Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: `ISO date YYYY-MM-DD: ${description}` });
+
+/** A plant a scenario runs on: a demo plant id (seeds/<id>.json) or a plant file path relative to the scenario. */
+export const PlantRef = Type.Union([Id, Type.String({ pattern: "\\.json$" })], {
+  description: "a demo plant id (seeds/<id>.json) or a path to a plant file, relative to the scenario",
+});
+
 /** Where a card's numbers come from: a citation, how far to trust it, and which fields are assumptions. */
 export const Provenance = {
   source: Type.String({

@@ -1,8 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { Id, Num } from "./common.ts";
-
-const IsoDate = (description: string) =>
-  Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: `ISO date YYYY-MM-DD: ${description}` });
+import { Id, IsoDate, Num, PlantRef } from "./common.ts";
 
 /** A component replaced after commissioning: its age counts from this date. */
 export const Replacement = Type.Object(
@@ -48,14 +45,10 @@ export const MaintenanceCosts = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
-const Plant = Type.Union([Id, Type.String({ pattern: "\\.json$" })], {
-  description: "a demo plant id (seeds/<id>.json) or a path to a plant file, relative to the scenario",
-});
-
 const FleetCommon = {
   name: Type.String({ minLength: 1 }),
   description: Type.Optional(Type.String()),
-  plant: Plant,
+  plant: PlantRef,
   fleetSize: Type.Optional(
     Type.Integer({
       unit: "1",

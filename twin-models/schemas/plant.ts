@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { Id, Num } from "./common.ts";
+import { Id, IsoDate, Num } from "./common.ts";
 import { ProcessSettings } from "./process.ts";
 
 const Position = Type.Object(
@@ -23,10 +23,7 @@ export const PlantPress = Type.Object(
     position: Position,
     robot: Type.Boolean({ default: false }),
     temperatureControlUnits: Type.Integer({ unit: "1", minimum: 0, maximum: 8, default: 1 }),
-    commissionedOn: Type.String({
-      pattern: "^\\d{4}-\\d{2}-\\d{2}$",
-      description: "ISO date YYYY-MM-DD; ages of wear parts count from it",
-    }),
+    commissionedOn: IsoDate("ages of wear parts count from it"),
   },
   { additionalProperties: false },
 );

@@ -1,8 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { Id, Num } from "./common.ts";
+import { Id, IsoDate, Num, PlantRef } from "./common.ts";
 import { MaintenanceCosts } from "./forecast.ts";
-
-const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "ISO date YYYY-MM-DD" });
 
 const OnHand = Type.Array(
   Type.Object(
@@ -19,9 +17,7 @@ const OnHand = Type.Array(
 export const SparesSite = Type.Object(
   {
     id: Id,
-    plant: Type.Union([Id, Type.String({ pattern: "\\.json$" })], {
-      description: "a demo plant id (seeds/<id>.json) or a plant file path relative to the scenario",
-    }),
+    plant: PlantRef,
     resupplyDays: Num({
       unit: "d",
       exclusiveMinimum: 0,
@@ -48,7 +44,7 @@ export const SparesScenario = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    asOf: IsoDate,
+    asOf: IsoDate("forecast start"),
     horizonMonths: Type.Integer({ unit: "month", minimum: 1, maximum: 120, default: 12 }),
     historyMonths: Type.Integer({
       unit: "month",

@@ -15,8 +15,8 @@ import {
   rollingOriginBacktest,
 } from "../../../engine/spares/intermittent.ts";
 import { CellErrors, numberCell, parseCsvTable } from "../csvTable.ts";
-import { fmt, printJson, run } from "../io.ts";
-import { columns, enumOption, type NumberRule, numberOption, readText } from "./life/common.ts";
+import { fmt, printJson, readTextFile, run } from "../io.ts";
+import { columns, enumOption, type NumberRule, numberOption } from "./life/common.ts";
 
 /**
  * `moldtwin demand-forecast <series.csv>`: the next-period demand of a spare part from its history by Croston,
@@ -154,7 +154,7 @@ export function registerDemandForecast(program: Command): void {
         const aggregation = numberOption(o.aggregation, "--aggregation", integerAtLeast(1));
         const horizon = numberOption(o.horizon, "--horizon", integerAtLeast(1)) ?? 1;
         const minTrain = numberOption(o.minTrain, "--min-train", integerAtLeast(2));
-        const demand = readDemandCsv(readText(file, WHAT), file);
+        const demand = readDemandCsv(readTextFile(file, WHAT), file);
         if (aggregation !== undefined && aggregation > demand.length) {
           throw new MoldtwinError("TWIN_ERR_VALIDATION", `--aggregation ${aggregation} exceeds the series length`, [
             {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { MoldtwinError } from "../../../engine/errors.ts";
 import type { DistributionName } from "../../../engine/reliability/distributions.ts";
@@ -6,7 +6,7 @@ import { DISTRIBUTIONS, fitBest, fitDistribution, type RankingEntry } from "../.
 import type { FitResult } from "../../../engine/reliability/fitTypes.ts";
 import { type LifeData, parseLifeCsv } from "../../../engine/reliability/lifeData.ts";
 import { probabilityPlotSvg } from "../../svg/probabilityPlot.ts";
-import { fmt, numeric, printJson, run } from "../io.ts";
+import { fmt, numeric, printJson, readTextFile, run } from "../io.ts";
 
 /**
  * `moldtwin fit-life <data.csv>`: maximum-likelihood life-data fit with right, left and interval censoring and
@@ -31,16 +31,6 @@ function parseCi(raw: string | undefined): number {
     ]);
   }
   return v;
-}
-
-function readCsv(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new MoldtwinError("FILE_ERR_READ", `cannot read life-data file ${path}: ${(e as Error).message}`, [
-      { field: "data", value: path, allowed: "a readable CSV file" },
-    ]);
-  }
 }
 
 /** The JSON body: every number the fit has, with the usual parameter symbols. */
@@ -124,7 +114,7 @@ export function registerFitLife(program: Command): void {
         }
         const ci = parseCi(o.ci);
         // Zero and negative times are only meaningful for the normal distribution.
-        const data: LifeData = parseLifeCsv(readCsv(file), file, {
+        const data: LifeData = parseLifeCsv(readTextFile(file, "life-data"), file, {
           allowNonPositive: dist === "normal" || dist === "best",
         });
         let result: FitResult;

@@ -8,8 +8,8 @@ import {
   type WeibullLifeStressFit,
 } from "../../../../engine/reliability/lifeStress.ts";
 import { CellErrors, numberCell, parseCsvTable } from "../../csvTable.ts";
-import { fmt, printJson, run } from "../../io.ts";
-import { ciOption, columns, enumOption, numberOption, POSITIVE, readText, requiredNumber } from "./common.ts";
+import { fmt, printJson, readTextFile, run } from "../../io.ts";
+import { ciOption, columns, enumOption, numberOption, POSITIVE, requiredNumber } from "./common.ts";
 
 /**
  * `moldtwin life alt <data.csv> --model arrhenius|eyring|power`: Weibull life–stress fit of accelerated life
@@ -160,7 +160,7 @@ export function registerAlt(life: Command): void {
         const model = enumOption(o.model, "--model", MODELS);
         const useStress = numberOption(o.useStress, "--use-stress", POSITIVE);
         const ci = ciOption(o.ci);
-        const data = readAltCsv(readText(file, WHAT), file);
+        const data = readAltCsv(readTextFile(file, WHAT), file);
         const fit = fitWeibullLifeStress(data, model, { ci });
         const body = altJson(file, data, fit, useStress);
         if (o.json) printJson(body);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { MoldtwinError } from "../../../../engine/errors.ts";
 import { numeric } from "../../io.ts";
 
@@ -60,16 +60,6 @@ export function ciOption(raw: unknown): number {
       ok: (v) => v > 0 && v < 1,
     }) ?? 0.95
   );
-}
-
-export function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new MoldtwinError("FILE_ERR_READ", `cannot read ${what} file ${path}: ${(e as Error).message}`, [
-      { field: "data", value: path, allowed: "a readable CSV file" },
-    ]);
-  }
 }
 
 export function writeSvg(path: string, svg: string): void {

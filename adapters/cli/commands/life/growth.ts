@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { crowAmsaa, duane, type GrowthResult } from "../../../../engine/reliability/growth.ts";
 import { logLogChart } from "../../../svg/logLogChart.ts";
 import { CellErrors, numberCell, parseCsvTable } from "../../csvTable.ts";
-import { fmt, printJson, run } from "../../io.ts";
-import { columns, enumOption, numberOption, POSITIVE, readText, writeSvg } from "./common.ts";
+import { fmt, printJson, readTextFile, run } from "../../io.ts";
+import { columns, enumOption, numberOption, POSITIVE, writeSvg } from "./common.ts";
 
 /**
  * `moldtwin life growth <failures.csv>`: reliability growth of a system under test, Crow-AMSAA (NHPP power law,
@@ -105,7 +105,7 @@ export function registerGrowth(life: Command): void {
       run(Boolean(o.json), () => {
         const method = enumOption(o.method, "--method", METHODS, "crow-amsaa");
         const target = numberOption(o.targetMtbf, "--target-mtbf", POSITIVE);
-        const times = readGrowthCsv(readText(file, WHAT), file);
+        const times = readGrowthCsv(readTextFile(file, WHAT), file);
         const opts = target === undefined ? {} : { targetMtbf: target };
         const r = method === "duane" ? duane(times, opts) : crowAmsaa(times, opts);
         if (o.svg) writeSvg(o.svg, svgOf(file, r, times, target));

@@ -3,8 +3,8 @@ import { MoldtwinError } from "../../../../engine/errors.ts";
 import { type KaplanMeierResult, kaplanMeier } from "../../../../engine/reliability/kaplanMeier.ts";
 import { parseLifeCsv } from "../../../../engine/reliability/lifeData.ts";
 import { lineChart } from "../../../svg/chart.ts";
-import { fmt, printJson, run } from "../../io.ts";
-import { ciOption, columns, enumOption, readText, stepPoints, writeSvg } from "./common.ts";
+import { fmt, printJson, readTextFile, run } from "../../io.ts";
+import { ciOption, columns, enumOption, stepPoints, writeSvg } from "./common.ts";
 
 /**
  * `moldtwin life km <data.csv>`: Kaplan–Meier product-limit survival with Greenwood bounds
@@ -120,7 +120,7 @@ export function registerKm(life: Command): void {
       run(Boolean(o.json), () => {
         const bounds = enumOption(o.bounds, "--bounds", BOUNDS, "plain");
         const ci = ciOption(o.ci);
-        const data = parseLifeCsv(readText(file, "life-data"), file);
+        const data = parseLifeCsv(readTextFile(file, "life-data"), file);
         const other = data.left.length + data.intervalLow.length;
         if (other > 0) {
           throw new MoldtwinError(

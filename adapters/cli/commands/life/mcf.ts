@@ -9,8 +9,8 @@ import {
 } from "../../../../engine/reliability/mcf.ts";
 import { type LineSeries, lineChart } from "../../../svg/chart.ts";
 import { CellErrors, numberCell, parseCsvTable } from "../../csvTable.ts";
-import { fmt, printJson, run } from "../../io.ts";
-import { ciOption, columns, readText, stepPoints, writeSvg } from "./common.ts";
+import { fmt, printJson, readTextFile, run } from "../../io.ts";
+import { ciOption, columns, stepPoints, writeSvg } from "./common.ts";
 
 /**
  * `moldtwin life mcf <systems.csv>`: mean cumulative function of repairable systems — the nonparametric
@@ -175,7 +175,7 @@ export function registerMcf(life: Command): void {
     .action(async (file: string, o) =>
       run(Boolean(o.json), () => {
         const ci = ciOption(o.ci);
-        const systems = readMcfCsv(readText(file, WHAT), file);
+        const systems = readMcfCsv(readTextFile(file, WHAT), file);
         const np = mcfNonparametric(systems, ci);
         const { fit, warning } = parametricOrWarning(systems, ci);
         if (o.svg) writeSvg(o.svg, svgOf(file, systems, np, fit));
