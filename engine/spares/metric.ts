@@ -13,6 +13,8 @@
  *                                                                    Research 16: the depot delay by Little's law)
  *   site backorders     EBO_j(s_j) of the site pipeline
  *   availability        A_j = Π_i (1 − EBO_ij/(N_j·Z_ij))^{Z_ij}    (Sherbrooke 2004 §5.2; 0 if EBO ≥ N·Z)
+ *   mixed fleets        item i on n_ij of the N_j presses: its factor is 1 − (n/N)·(1 − (1 − EBO/(n·Z))^Z), the
+ *                       presses without it being unaffected (equal to Sherbrooke's when n = N)
  *   fleet availability  Σ_j N_j·A_j / Σ_j N_j;  investment Σ_i c_i·(s_i0 + Σ_j s_ij)
  *
  * Three site-pipeline distributions (`method`):
@@ -26,11 +28,12 @@
  *
  * The marginal allocation (Sherbrooke 2004 §2.6 and §3.4, marginal analysis) starts from zero stock and adds, one
  * unit at a time, the (item, location) unit with the largest objective gain per EUR, recording the
- * cost–availability curve. Objective `availability` maximises Σ_j (N_j/ΣN)·ln A_j (a press-weighted log
- * availability, separable in items; for an item whose factor 1 − EBO/(N·Z) is below 1e-6 the logarithm is
- * continued by its tangent so that heavily backordered items still rank first); objective `ebo` minimises the
- * total site EBO. Only item i's J + 1 candidates change when item i gets a unit, so each step re-evaluates one
- * item (two evaluations of its J sites) and scans the items' best ratios.
+ * cost–availability curve. Objective `availability` maximises Σ_j (N_j/ΣN)·Σ_i (n_ij/N_j)·Z·ln(1 − EBO/(n·Z)) (a
+ * press-weighted log availability, separable in items; exact for n = N and first-order in the backorder share of
+ * a mixed fleet; below 1e-6 the logarithm is continued by its tangent so that heavily backordered items still
+ * rank first); objective `ebo` minimises the total site EBO. Only item i's J + 1 candidates change when item i
+ * gets a unit, so each step re-evaluates one item (two evaluations of its J sites) and scans the items' best
+ * ratios.
  */
 import { backorderMomentsInto, backorderPgfRaw, lnFactorial, logPmfRaw } from "./poisson.ts";
 import {
@@ -56,8 +59,13 @@ export interface MetricSite {
 export interface MetricItemSite {
   /** Demand rate λ_ij, units/day. */
   demandPerDay: number;
-  /** Sockets of the item per press at the site (Z_ij, integer ≥ 0; 0: not installed, no availability effect). */
+  /** Sockets of the item per press that carries it (Z_ij, integer ≥ 0; 0: not installed, no availability effect). */
   socketsPerPress: number;
+  /**
+   * The presses of the site that carry the item (indices 0 … N_j − 1, distinct); default all of them. A mold part
+   * sits on the presses running that mold, a screw on one machine model: n_ij = its length.
+   */
+  pressIndices?: readonly number[];
 }
 
 export interface MetricItem {
@@ -92,6 +100,12 @@ export interface CompiledMetric {
   supplierDays: Float64Array;
   resupplyDays: Float64Array;
   presses: Float64Array;
+  /** n_ij: presses of site j that carry item i. */
+  users: Float64Array;
+  /** n_ij / N_j. */
+  userShare: Float64Array;
+  /** The presses carrying item i at site j (cell k), null for all of them. */
+  userPresses: readonly (Int32Array | null)[];
   cost: Float64Array;
   /** N_j / Σ N. */
   pressWeight: Float64Array;
@@ -131,6 +145,9 @@ export function compileMetricProblem(problem: MetricProblem): CompiledMetric {
   const lambda0 = new Float64Array(I);
   const supplierDays = new Float64Array(I);
   const cost = new Float64Array(I);
+  const users = new Float64Array(I * J);
+  const userShare = new Float64Array(I * J);
+  const userPresses: (Int32Array | null)[] = [];
   const itemIds: string[] = [];
   const seenItems = new Set<string>();
   for (let i = 0; i < I; i++) {
@@ -155,6 +172,10 @@ export function compileMetricProblem(problem: MetricProblem): CompiledMetric {
       lambda[i * J + j] = c.demandPerDay;
       sockets[i * J + j] = c.socketsPerPress;
       lambda0[i] = lambda0[i]! + c.demandPerDay;
+      const idx = compilePressIndices(`${f}.sites[${j}].pressIndices`, c.pressIndices, presses[j]!);
+      userPresses.push(idx);
+      users[i * J + j] = idx ? idx.length : presses[j]!;
+      userShare[i * J + j] = users[i * J + j]! / presses[j]!;
     }
   }
   return {
@@ -168,9 +189,26 @@ export function compileMetricProblem(problem: MetricProblem): CompiledMetric {
     supplierDays,
     resupplyDays,
     presses,
+    users,
+    userShare,
+    userPresses,
     cost,
     pressWeight,
   };
+}
+
+function compilePressIndices(field: string, idx: readonly number[] | undefined, n: number): Int32Array | null {
+  if (idx === undefined) return null;
+  if (!Array.isArray(idx) || idx.length === 0 || idx.length > n) {
+    invalid(field, Array.isArray(idx) ? idx.length : idx, `1 to ${n} press indices`);
+  }
+  const seen = new Set<number>();
+  for (const [m, p] of idx.entries()) {
+    requireCount(`${field}[${m}]`, p, 0, "press index");
+    if (p >= n || seen.has(p)) invalid(`${field}[${m}]`, p, `a distinct press index below ${n}`);
+    seen.add(p);
+  }
+  return idx.length === n ? null : Int32Array.from(idx);
 }
 
 function checkMethod(method: string): asserts method is MetricMethod {
@@ -491,11 +529,12 @@ export interface MetricSiteResult {
   id: string;
   presses: number;
   expectedBackorders: number;
-  /** Sherbrooke: Π_i (1 − EBO_ij/(N·Z_ij))^{Z_ij}. */
+  /** Sherbrooke: Π_i (1 − EBO_ij/(N·Z_ij))^{Z_ij} (mixed fleets: see the module comment). */
   availability: number;
   /**
-   * Expected share of presses with no backordered socket, Π_i E[(1 − 1/N)^{B_ij}] (each demand strikes a press
-   * chosen uniformly; items independent). Exact with `exact`; what the event simulation measures directly.
+   * Expected share of presses with no backordered socket, Π_i (1 − (n/N)·(1 − E[(1 − 1/n)^{B_ij}])) (each demand
+   * strikes one of the n_ij presses carrying the item, uniformly; items independent). Exact per item with
+   * `exact`; what the event simulation measures directly.
    */
   pressUpShare: number;
 }
@@ -559,7 +598,7 @@ export function evaluateMetric(
       arrayMomentsInto(pmf, len, ws.mean[j]!, ws.variance[j]!, s, tmp2);
       vbo[j] = Math.max(0, tmp2[2]! - tmp2[1]! * tmp2[1]!);
       service[j] = tmp2[3]!;
-      const z = 1 - 1 / c.presses[j]!;
+      const z = 1 - 1 / c.users[i * J + j]!;
       let g = s < len ? below + pmf[s]! : below;
       let zw = z;
       for (let x = s + 1; x < len; x++) {
@@ -592,19 +631,17 @@ export function evaluateMetric(
           backorderMomentsInto(nb, mean, r, q, s - 1, tmp2);
           fill[j] = tmp2[3]!;
         }
-        pgf[j] = backorderPgfRaw(nb, mean, r, q, s, 1 - 1 / c.presses[j]!);
+        pgf[j] = backorderPgfRaw(nb, mean, r, q, s, 1 - 1 / c.users[k]!);
       }
       if (c.lambda[k]! <= 0) fill[j] = 1;
       const z = c.sockets[k]!;
-      const nz = c.presses[j]! * z;
       let factor = 1;
       let pressUp = 1;
       if (z > 0) {
-        const u = 1 - ebo[j]! / nz;
-        factor = u <= 0 ? 0 : u ** z;
-        if (u <= 0) siteZero[j] = 1;
-        else siteLogA[j] = siteLogA[j]! + z * Math.log(u);
-        pressUp = pgf[j]!;
+        factor = pressShareUp(c, k, ebo[j]!);
+        if (factor <= 0) siteZero[j] = 1;
+        else siteLogA[j] = siteLogA[j]! + Math.log(factor);
+        pressUp = 1 - c.userShare[k]! * (1 - pgf[j]!);
         sitePressUp[j] = sitePressUp[j]! * pressUp;
       }
       siteEbo[j] = siteEbo[j]! + ebo[j]!;
@@ -674,6 +711,16 @@ export function evaluateMetric(
       units,
     },
   };
+}
+
+/**
+ * Share of site j's presses not waiting for item i (cell k): among the n_ij presses carrying it Sherbrooke's
+ * (1 − EBO/(n·Z))^Z, 0 once EBO ≥ n·Z; the other presses do not need it.
+ */
+export function pressShareUp(c: CompiledMetric, k: number, ebo: number): number {
+  const z = c.sockets[k]!;
+  const u = 1 - ebo / (c.users[k]! * z);
+  return 1 - c.userShare[k]! * (1 - (u <= 0 ? 0 : u ** z));
 }
 
 function sumRow(row: readonly number[]): number {
@@ -775,7 +822,7 @@ export function metricCurve(problem: MetricProblem, options: MetricCurveOptions 
   const eboDep = new Float64Array(I * J);
   const sfScratch = new Float64Array(I * J);
   const nz = new Float64Array(I * J);
-  for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) nz[i * J + j] = c.presses[j]! * c.sockets[i * J + j]!;
+  for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) nz[i * J + j] = c.users[i * J + j]! * c.sockets[i * J + j]!;
   // Per item: its best candidate.
   const bestGain = new Float64Array(I);
   const bestEbo = new Float64Array(I);
@@ -788,7 +835,7 @@ export function metricCurve(problem: MetricProblem, options: MetricCurveOptions 
     if (objective === "ebo") return before - after;
     const z = c.sockets[k]!;
     if (z <= 0) return 0;
-    return c.pressWeight[j]! * (logFactor(after, nz[k]!, z) - logFactor(before, nz[k]!, z));
+    return c.pressWeight[j]! * c.userShare[k]! * (logFactor(after, nz[k]!, z) - logFactor(before, nz[k]!, z));
   };
 
   const refreshItem = (i: number): void => {
@@ -821,8 +868,8 @@ export function metricCurve(problem: MetricProblem, options: MetricCurveOptions 
   };
 
   const siteTerm = (k: number, e: number): number => {
-    const u = 1 - e / nz[k]!;
-    return u <= 0 ? Number.NEGATIVE_INFINITY : c.sockets[k]! * Math.log(u);
+    const a = pressShareUp(c, k, e);
+    return a <= 0 ? Number.NEGATIVE_INFINITY : Math.log(a);
   };
   const addSiteTerms = (i: number, sign: 1 | -1): void => {
     for (let j = 0; j < J; j++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MoldtwinError } from "../errors.ts";
-import { evaluateMetric, type MetricAllocation, metricAllocate } from "./metric.ts";
+import { evaluateMetric, type MetricAllocation, type MetricProblem, metricAllocate } from "./metric.ts";
 import { syntheticFleet, TWO_SITES } from "./metricExamples.ts";
 import { type Estimate, simulateBaseStock, simulateMetric, studentTQuantile } from "./metricSimulation.ts";
 import { evaluateBaseStock } from "./stocking.ts";
@@ -150,6 +150,52 @@ describe("(b) two-echelon METRIC vs the event simulation (2 parts, 2 plants)", (
       simV.fleet.availability,
       evaluateMetric(TWO_SITES, byVari.allocation, { method: "exact" }).fleet.availability,
     );
+  });
+});
+
+describe("(c) a mixed fleet: an item carried by some of a site's presses only", () => {
+  // The check ring fits two of plant A's four presses and one of plant B's three; the heater band fits them all.
+  const mixed: MetricProblem = {
+    ...TWO_SITES,
+    items: TWO_SITES.items.map((it, i) =>
+      i === 1
+        ? {
+            ...it,
+            sites: [
+              { ...it.sites[0]!, pressIndices: [1, 3] },
+              { ...it.sites[1]!, pressIndices: [0] },
+            ],
+          }
+        : it,
+    ),
+  };
+  const alloc: MetricAllocation = {
+    depot: [8, 1],
+    sites: [
+      [1, 1],
+      [0, 0],
+    ],
+  };
+  const sim = simulateMetric(mixed, alloc, { days: 200_000, replications: 20, seed: 77 });
+  const exact = evaluateMetric(mixed, alloc, { method: "exact" });
+  const everywhere = evaluateMetric(TWO_SITES, alloc, { method: "exact" });
+
+  it("press-up share and availability per site inside the 95 % CI of the simulation", () => {
+    for (let j = 0; j < 2; j++) {
+      within(sim.sites[j]!.pressUpShare, exact.sites[j]!.pressUpShare);
+      within(sim.sites[j]!.availability, exact.sites[j]!.availability);
+    }
+    within(sim.fleet.pressUpShare, exact.fleet.pressUpShare);
+  });
+
+  it("backorders do not depend on which presses carry the item; the downtime does", () => {
+    expect(exact.fleet.expectedBackorders).toBeCloseTo(everywhere.fleet.expectedBackorders, 12);
+    // A check-ring backorder downs one of 2 presses (not of 4): the same EBO costs the same press-time, but
+    // Sherbrooke's factor (1 − EBO/(n·Z))^Z with n = 2 is lower than with n = 4, and only half the site is exposed.
+    const a = exact.items[1]!.sites[0]!;
+    const n = 2;
+    const w = n / 4;
+    expect(a.availabilityFactor).toBeCloseTo(1 - w * (1 - (1 - a.expectedBackorders / n)), 12);
   });
 });
 

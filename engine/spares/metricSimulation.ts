@@ -2,8 +2,8 @@
  * Event-driven simulation of the two-echelon consumable spares system that METRIC models (metric.ts), to confirm
  * it: Poisson demand at each (item, site), one-for-one (S − 1, S) replenishment, deterministic lead times.
  *
- * - A demand for item i at site j strikes one press of the site, chosen uniformly (each press carries Z_ij
- *   sockets of the item). If the site has the part on hand it is fitted at once; otherwise the demand is a
+ * - A demand for item i at site j strikes one of the n_ij presses of the site that carry the item (each with Z_ij
+ *   sockets of it), chosen uniformly. If the site has the part on hand it is fitted at once; otherwise the demand is a
  *   backorder and that press is down until a unit arrives (backorders are filled first-come first-served).
  * - Every demand makes the site reorder one unit from the depot: shipped at once if the depot has one (arriving
  *   T_j days later), else queued at the depot (FIFO). Every depot demand reorders one unit from the supplier,
@@ -13,7 +13,7 @@
  *
  * Measured over [warmup, warmup + days], per replication: time-average backorders and on-hand stock per item and
  * location, fill rates (share of demands after the warmup met from stock), the time share with no backorder
- * (service level), Sherbrooke's availability Π_i (1 − EBO_ij/(N_j·Z_ij))^{Z_ij} evaluated on the replication's
+ * (service level), Sherbrooke's availability (metric.ts `pressShareUp`) evaluated on the replication's
  * time-average backorders, and — directly — the **press-up share**: the share of press-time with no socket
  * waiting for a part. Estimates are mean ± t_{(1+c)/2, R−1}·s/√R over the R independent replications.
  *
@@ -27,7 +27,7 @@
  * buffers because deterministic lead times preserve order) merges them in time order. No allocation per event.
  */
 import { uniform01 } from "../sweep/random.ts";
-import { compileMetricProblem, type MetricAllocation, type MetricProblem } from "./metric.ts";
+import { compileMetricProblem, type MetricAllocation, type MetricProblem, pressShareUp } from "./metric.ts";
 import {
   assertFiniteOutput,
   invalid,
@@ -468,8 +468,10 @@ export function simulateMetric(
           bo[k] = bo[k]! + 1;
           let press = -1;
           if (c.sockets[k]! > 0) {
-            const nj = c.presses[j]!;
-            press = pressOffset[j]! + Math.min(nj - 1, Math.floor(uniform01(seed, rep, n, 2 * k + 1) * nj));
+            const nk = c.users[k]!;
+            const pick = Math.min(nk - 1, Math.floor(uniform01(seed, rep, n, 2 * k + 1) * nk));
+            const among = c.userPresses[k];
+            press = pressOffset[j]! + (among ? among[pick]! : pick);
             if (downCount[press] === 0) {
               touchSite(j, t);
               pressesDown[j] = pressesDown[j]! + 1;
@@ -512,11 +514,10 @@ export function simulateMetric(
       rCellService[rep * K + k] = 1 - boTime[k]! / days;
       rSiteEbo[rep * J + j] = rSiteEbo[rep * J + j]! + e;
       fleetEbo += e;
-      const z = c.sockets[k]!;
-      if (z > 0) {
-        const u = 1 - e / (c.presses[j]! * z);
-        if (u <= 0) siteZero[j] = 1;
-        else siteLog[j] = siteLog[j]! + z * Math.log(u);
+      if (c.sockets[k]! > 0) {
+        const a = pressShareUp(c, k, e);
+        if (a <= 0) siteZero[j] = 1;
+        else siteLog[j] = siteLog[j]! + Math.log(a);
       }
     }
     for (let i = 0; i < I; i++) {
