@@ -84,3 +84,12 @@ export function table(title: string, obj: Record<string, unknown>, indent = "  "
   const width = Math.max(...rows.map(([k]) => k.length));
   return `${title}\n${rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`).join("\n")}\n`;
 }
+
+export const eur = (x: number): string => `${Math.round(x).toLocaleString("en-US")} EUR`;
+
+/** Rows under a header, each column padded to its widest cell, indented for a report. */
+export function columns(head: string[], rows: string[][], indent = "    "): string {
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (cells: string[]): string => `${indent}${cells.map((c, k) => c.padEnd(widths[k]!)).join("  ")}\n`;
+  return line(head) + rows.map(line).join("");
+}

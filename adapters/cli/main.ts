@@ -10,6 +10,7 @@ import { registerLife } from "./commands/life.ts";
 import { registerMaterial } from "./commands/material.ts";
 import { registerPdmBacktest } from "./commands/pdmBacktest.ts";
 import { registerSimulate } from "./commands/simulate.ts";
+import { registerSpares } from "./commands/spares.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerStudy } from "./commands/study.ts";
 import { registerSweep } from "./commands/sweep.ts";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerFitLife(program);
   registerLife(program);
   registerDemandForecast(program);
+  registerSpares(program);
   return program;
 }
 

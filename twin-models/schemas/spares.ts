@@ -89,7 +89,34 @@ export const SparesScenario = Type.Object(
       default: [0.95, 0.99],
       description: "fleet availability targets (share of press-time not waiting for a spare)",
     }),
-    budgetEur: Type.Optional(Num({ unit: "EUR", exclusiveMinimum: 0, maximum: 1e10 })),
+    budgetEur: Type.Optional(
+      Num({
+        unit: "EUR",
+        exclusiveMinimum: 0,
+        maximum: 1e10,
+        description: "also plan the best stock for this total stock value (and order to it)",
+      }),
+    ),
+    requisitionTarget: Type.Optional(
+      Num({
+        unit: "1",
+        exclusiveMinimum: 0,
+        exclusiveMaximum: 1,
+        description:
+          "the target (one of `targets`) the purchase requisitions stock to; default the budget plan, else the first target",
+      }),
+    ),
+    simulation: Type.Object(
+      {
+        days: Type.Integer({ unit: "d", minimum: 30, maximum: 36_500, default: 1095 }),
+        replications: Type.Integer({ unit: "1", minimum: 2, maximum: 1000, default: 20 }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: "the event simulation that confirms each stock plan",
+      },
+    ),
   },
   { additionalProperties: false },
 );

@@ -9,7 +9,7 @@ import { parse } from "../../../twin-models/validate.ts";
 import { toCsv } from "../../csv.ts";
 import { loadPlantRef } from "../../plantFile.ts";
 import { lineChart } from "../../svg/chart.ts";
-import { fmt, printJson, readJsonFile, run } from "../io.ts";
+import { columns, eur, fmt, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 import { parseWorkers } from "./window.ts";
 
@@ -97,9 +97,9 @@ export function forecastReport(r: ForecastResult, top = 15): string {
     `${fmt(c.remainingLifeDays.p10)} / ${fmt(c.remainingLifeDays.p50)} / ${fmt(c.remainingLifeDays.p90)}`,
     c.preventive.optimalIntervalDays === null ? "run to failure" : fmt(c.preventive.optimalIntervalDays),
   ]);
-  s += tableLines(head, rows);
+  s += columns(head, rows);
   s += `\n  work orders due within the window: ${r.workOrders.length}\n`;
-  s += tableLines(
+  s += columns(
     ["id", "due", "asset", "component", "qty", "priority", "reason"],
     r.workOrders
       .slice(0, top)
@@ -108,14 +108,6 @@ export function forecastReport(r: ForecastResult, top = 15): string {
   if (r.workOrders.length > top) s += `    … ${r.workOrders.length - top} more (--work-orders file.csv)\n`;
   for (const w of r.warnings) s += `  warning: ${w}\n`;
   return s;
-}
-
-const eur = (x: number): string => `${Math.round(x).toLocaleString("en-US")} EUR`;
-
-function tableLines(head: string[], rows: string[][]): string {
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const line = (cells: string[]): string => `    ${cells.map((c, k) => c.padEnd(widths[k]!)).join("  ")}\n`;
-  return line(head) + rows.map(line).join("");
 }
 
 export function registerForecast(program: Command): void {
