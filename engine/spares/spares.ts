@@ -461,7 +461,7 @@ function requisitionReason(
   resupplyDays: number | undefined,
 ): string {
   const parts: string[] = [];
-  const plan = p.targetAvailability !== null ? `for ${p.label} availability` : `in the best plan for a ${p.label}`;
+  const plan = p.targetAvailability !== null ? `for ${p.label} availability` : `in the ${p.label} plan`;
   parts.push(`stock ${l.stock} ${plan} (on hand ${l.onHand})`);
   if (row) {
     const source =
