@@ -57,6 +57,25 @@ export * from "./reliability/lifeStress.ts";
 export * from "./reliability/mcf.ts";
 export * from "./reliability/replacement.ts";
 export * from "./reliability/stressStrength.ts";
+export { type DemandPlan, planDemand } from "./spares/demandPlan.ts";
+export * from "./spares/intermittent.ts";
+export {
+  evaluateMetric,
+  type MetricAllocation,
+  type MetricEvaluation,
+  type MetricProblem,
+  metricAllocate,
+  metricCurve,
+} from "./spares/metric.ts";
+export { simulateBaseStock, simulateMetric } from "./spares/metricSimulation.ts";
+export { planSpares, type SparesResult, type StockPlan } from "./spares/spares.ts";
+export {
+  baseStockForAvailability,
+  baseStockForFillRate,
+  baseStockForServiceLevel,
+  baseStockFromSamples,
+  evaluateBaseStock,
+} from "./spares/stocking.ts";
 export * from "./units.ts";
 export * from "./wear/archard.ts";
 export * from "./wear/arrhenius.ts";

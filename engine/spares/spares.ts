@@ -2,7 +2,7 @@ import type { ComponentCard } from "../../twin-models/schemas/component.ts";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
 import type { SparesScenario } from "../../twin-models/schemas/spares.ts";
 import { addDays } from "../fleet/calendar.ts";
-import { buildFleet } from "../fleet/fleet.ts";
+import { buildFleet, type Fleet } from "../fleet/fleet.ts";
 import { preventiveAges } from "../fleet/policy.ts";
 import { DAYS_PER_MONTH } from "../units.ts";
 import { type DemandPlan, type PartSiteDemand, planDemand, type SeriesForecast } from "./demandPlan.ts";
@@ -38,10 +38,8 @@ import { invalid } from "./stockingChecks.ts";
 
 export const STOCKING_METHOD: MetricMethod = "exact";
 
-export interface SparesSiteInput {
-  plant: Plant;
-  cards?: ComponentCard[];
-}
+/** A site's fleet: from its plant (and optionally other component cards), or built by the caller. */
+export type SparesSiteInput = { plant: Plant; cards?: ComponentCard[] } | { fleet: Fleet };
 
 export interface SparesProgress {
   phase: string;
@@ -172,10 +170,14 @@ export function planSpares(
   step("demand forecast");
   let offset = 0;
   const fleets: SiteFleet[] = scenario.sites.map((site, j) => {
-    const fleet = buildFleet(inputs[j]!.plant, {
-      utilisation: scenario.utilisation,
-      ...(inputs[j]!.cards ? { cards: inputs[j]!.cards } : {}),
-    });
+    const input = inputs[j]!;
+    const fleet =
+      "fleet" in input
+        ? input.fleet
+        : buildFleet(input.plant, {
+            utilisation: scenario.utilisation,
+            ...(input.cards ? { cards: input.cards } : {}),
+          });
     const siteFleet = { siteId: site.id, fleet, pressOffset: offset };
     offset += fleet.presses.length;
     return siteFleet;
