@@ -6,7 +6,7 @@ import { parse } from "../../twin-models/validate.ts";
 import { MoldtwinError } from "../errors.ts";
 import { DAYS_PER_MONTH } from "../units.ts";
 import { planSpares } from "./spares.ts";
-import { evaluateBaseStock } from "./stocking.ts";
+import { baseStockForFillRate, evaluateBaseStock } from "./stocking.ts";
 
 const read = (rel: string): unknown => JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8"));
 const plantA = parse(Plant, read("../../seeds/case-a-automotive.json"), "plant");
@@ -93,6 +93,32 @@ describe("spares on Case A (scenarios/case-a-spares.json)", () => {
       onHand: 1,
       needed: 0,
     });
+  });
+
+  it("simulated lead-time demand: the condition-based months pro rata, and the fill-rate stock it needs", () => {
+    for (const d of r.demand.partNumbers) {
+      const l = d.leadTimeDemand;
+      expect(l.leadTimeDays).toBe(d.leadTimeDays + caseA.sites[0]!.resupplyDays);
+      expect(l.poissonMean).toBeCloseTo((d.perMonth / DAYS_PER_MONTH) * l.leadTimeDays, 9);
+      // E[demand in L days] = whole months' means + the fraction of the next (binomial thinning), ± 4 SE.
+      const span = l.leadTimeDays / DAYS_PER_MONTH;
+      const whole = Math.floor(span);
+      let expected = (span - whole) * d.condition.mean[whole]!;
+      for (let m = 0; m < whole; m++) expected += d.condition.mean[m]!;
+      const se = Math.sqrt((l.simulated.varianceToMean * Math.max(l.simulated.mean, 1e-9)) / caseA.runs);
+      expect(Math.abs(l.simulated.mean - expected)).toBeLessThanOrEqual(4 * se + 1e-9);
+      for (const f of l.fillRateStock) {
+        if (l.poissonMean === 0) expect(f.poisson).toBe(0);
+        else
+          expect(f.poisson).toBe(
+            baseStockForFillRate({ meanLeadTimeDemand: l.poissonMean, targetFillRate: f.target }).baseStock,
+          );
+      }
+      expect(l.fillRateStock[1]!.simulated).toBeGreaterThanOrEqual(l.fillRateStock[0]!.simulated);
+    }
+    // A screw due for its planned replacement within the lead time: near-certain demand of one, no Poisson spread.
+    const dueScrew = r.demand.partNumbers.find((d) => d.leadTimeDemand.simulated.varianceToMean < 0.2);
+    expect(dueScrew?.partNumber).toMatch(/^MT-SB-N-/);
   });
 
   it("draws a cost curve that rises with stock value up to the highest target", () => {

@@ -4,6 +4,7 @@ import type { SparesScenario } from "../../twin-models/schemas/spares.ts";
 import { addDays } from "../fleet/calendar.ts";
 import { buildFleet, type Fleet } from "../fleet/fleet.ts";
 import { preventiveAges } from "../fleet/policy.ts";
+import { uniform01 } from "../sweep/random.ts";
 import { DAYS_PER_MONTH } from "../units.ts";
 import { type DemandPlan, type PartSiteDemand, planDemand, type SeriesForecast } from "./demandPlan.ts";
 import type { SiteFleet } from "./fleetDemand.ts";
@@ -16,6 +17,7 @@ import {
   metricCurve,
 } from "./metric.ts";
 import { type Estimate, simulateMetric } from "./metricSimulation.ts";
+import { baseStockForFillRate, baseStockFromSamples } from "./stocking.ts";
 import { invalid } from "./stockingChecks.ts";
 
 /**
@@ -120,6 +122,19 @@ export interface PartNumberDemand {
   forecast: SeriesForecast;
   backtest: PartSiteDemand["backtest"];
   perMonth: number;
+  leadTimeDemand: LeadTimeDemand;
+}
+
+/**
+ * The site stocking alone against the supplier lead time plus its resupply, for each target as a fill rate:
+ * the base stock from Poisson demand at the chosen forecast's rate and from the simulated lead-time demand of the
+ * condition-based Monte Carlo (which sees a worn fleet's near-term demand and its clustering).
+ */
+export interface LeadTimeDemand {
+  leadTimeDays: number;
+  poissonMean: number;
+  simulated: { mean: number; varianceToMean: number; p90: number };
+  fillRateStock: { target: number; poisson: number; simulated: number }[];
 }
 
 export interface SparesResult {
@@ -250,7 +265,7 @@ export function planSpares(
       perMonth: Array.from({ length: plan.horizonMonths }, (_, m) =>
         plan.rows.reduce((a, r) => a + r.forecast.mean[m]!, 0),
       ),
-      partNumbers: plan.rows.map((r) => partNumberDemand(r, plan)),
+      partNumbers: plan.rows.map((r) => partNumberDemand(r, plan, scenario)),
     },
     plans,
     curve: thin(
@@ -404,8 +419,9 @@ function stockPlan(
   };
 }
 
-function partNumberDemand(r: PartSiteDemand, plan: DemandPlan): PartNumberDemand {
+function partNumberDemand(r: PartSiteDemand, plan: DemandPlan, scenario: SparesScenario): PartNumberDemand {
   const pn = plan.partNumbers[r.partIndex]!;
+  const leadTimeDays = pn.leadTimeDays + scenario.sites[r.siteIndex]!.resupplyDays;
   return {
     partNumber: r.partNumber,
     name: pn.name,
@@ -425,6 +441,53 @@ function partNumberDemand(r: PartSiteDemand, plan: DemandPlan): PartNumberDemand
     forecast: r.forecast,
     backtest: r.backtest,
     perMonth: r.ratePerDay * DAYS_PER_MONTH,
+    leadTimeDemand: leadTimeDemand(r, plan, leadTimeDays, scenario),
+  };
+}
+
+/** Stream of the lead-time thinning draws (apart from the Monte Carlo's own streams). */
+const LEAD_TIME_STREAM = 0x1ead_7000;
+
+function leadTimeDemand(r: PartSiteDemand, plan: DemandPlan, leadTimeDays: number, sc: SparesScenario): LeadTimeDemand {
+  const { months, runs } = plan.condition;
+  const counts = plan.condition.counts[r.partIndex]![r.siteIndex]!;
+  // Demand in the next L days of each run: whole months, then the part month's renewals kept with probability
+  // = the fraction of it inside L (binomial thinning: renewals spread uniformly over a month).
+  const span = Math.min(months, leadTimeDays / DAYS_PER_MONTH);
+  const whole = Math.floor(span);
+  const frac = span - whole;
+  const samples = new Float64Array(runs);
+  const stream = LEAD_TIME_STREAM + r.partIndex * plan.sites.length + r.siteIndex;
+  for (let run = 0; run < runs; run++) {
+    let d = 0;
+    for (let m = 0; m < whole; m++) d += counts[m * runs + run]!;
+    if (frac > 0 && whole < months) {
+      const n = counts[whole * runs + run]!;
+      for (let u = 0; u < n; u++) if (uniform01(sc.seed, stream, run, u) < frac) d++;
+    }
+    samples[run] = d;
+  }
+  let mean = 0;
+  for (const x of samples) mean += x;
+  mean /= runs;
+  let variance = 0;
+  for (const x of samples) variance += (x - mean) ** 2;
+  variance /= Math.max(1, runs - 1);
+  const sorted = Float64Array.from(samples).sort();
+  const poissonMean = r.ratePerDay * leadTimeDays;
+  return {
+    leadTimeDays,
+    poissonMean,
+    simulated: { mean, varianceToMean: mean > 0 ? variance / mean : 1, p90: sorted[Math.ceil(0.9 * runs) - 1]! },
+    // No demand needs no stock (the fill-rate definition would ask for one unit to serve a demand that never comes).
+    fillRateStock: sc.targets.map((target) => ({
+      target,
+      poisson:
+        poissonMean > 0
+          ? baseStockForFillRate({ meanLeadTimeDemand: poissonMean, targetFillRate: target }).baseStock
+          : 0,
+      simulated: mean > 0 ? baseStockFromSamples({ samples, targetFillRate: target }).baseStock : 0,
+    })),
   };
 }
 

@@ -72,10 +72,20 @@ export function sparesReport(r: SparesResult, top = 12): string {
   s += `    condition-based ${fmt(b.conditionMae)}   history-only ${fmt(b.historyMae)}   chosen ${fmt(b.chosenMae)}\n`;
   const total = r.demand.perMonth.reduce((a, x) => a + x, 0);
   s += `    fleet demand over the horizon: ${fmt(total)} parts (${r.demand.perMonth.map((x) => fmt(x)).join(", ")} per month)\n\n`;
+  const firstTarget = r.demand.partNumbers[0]?.leadTimeDemand.fillRateStock[0]?.target ?? 0.95;
   const busiest = [...r.demand.partNumbers].sort((a, c) => c.perMonth - a.perMonth).slice(0, top);
   s += `  busiest part numbers (per month over the horizon):\n`;
   s += columns(
-    ["part number", "site", "sockets", "per month", "P50/P90 month 1", "forecast", "class (history)"],
+    [
+      "part number",
+      "site",
+      "sockets",
+      "per month",
+      "P50/P90 month 1",
+      "forecast",
+      "class (history)",
+      `alone, ${pct(firstTarget, 0)} fill: Poisson/sim.`,
+    ],
     busiest.map((p) => [
       p.partNumber,
       p.site,
@@ -84,8 +94,11 @@ export function sparesReport(r: SparesResult, top = 12): string {
       `${fmt(p.forecast.p50[0]!)} / ${fmt(p.forecast.p90[0]!)}`,
       p.chosen === "blend" ? `blend ${Math.round(100 * p.conditionWeight)} % cond.` : p.chosen,
       p.demandClass,
+      `${p.leadTimeDemand.fillRateStock[0]!.poisson} / ${p.leadTimeDemand.fillRateStock[0]!.simulated} (${p.leadTimeDemand.leadTimeDays} d)`,
     ]),
   );
+  s += `    (alone: the site stocking against supplier lead time + resupply by itself, for the first target as a fill rate;\n`;
+  s += `     Poisson at the forecast rate vs the simulated lead-time demand of the condition-based Monte Carlo)\n`;
   s += `\n  stock plans (two-echelon ${r.stockingMethod} model, greedy marginal allocation; simulation ${r.simulation.replications} × ${r.simulation.days} days):\n`;
   s += columns(
     ["plan", "availability", "simulated (95 % CI)", "fill rate", "units", "stock value", "holding/yr", "to buy"],
