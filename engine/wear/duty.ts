@@ -58,6 +58,10 @@ export interface Duty {
   /** Hot-runner drops of the mold (0 = cold runner). */
   hotRunnerDrops: number;
   partMassG: number;
+  /** Base load of the running machine (drive idle, heaters, auxiliaries), kW. */
+  basePowerKW: number;
+  /** Energy per part above the base load (plastication, injection, moves), kWh. */
+  processEnergyPerPartKWh: number;
 }
 
 /**

@@ -83,5 +83,9 @@ export function dutyFromOutputs(
     oilTempC: oilTempEstimateC(m.driveType, pressureUtilisation),
     hotRunnerDrops,
     partMassG: out[OUT.partMassG]!,
+    // Kent's base-load line for the shot (contracts-kpi.md §1.4): the machine's base draw while on, and the
+    // process energy of one part on top of it.
+    basePowerKW: (out[OUT.energyBaseKWh]! * 3600) / cycleTimeS,
+    processEnergyPerPartKWh: (out[OUT.energyPerShotKWh]! - out[OUT.energyBaseKWh]!) / mold.cavities,
   };
 }

@@ -62,4 +62,6 @@ const BASE: Duty = {
   oilTempC: 0,
   hotRunnerDrops: 0,
   partMassG: 4,
+  basePowerKW: 6,
+  processEnergyPerPartKWh: 0.004,
 };
