@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { MoldtwinError } from "../../engine/errors.ts";
 import { registerCalc } from "./commands/calc.ts";
+import { registerContract } from "./commands/contract.ts";
 import { registerDemandForecast } from "./commands/demandForecast.ts";
 import { registerFitLife } from "./commands/fitLife.ts";
 import { registerForecast } from "./commands/forecast.ts";
@@ -9,6 +10,7 @@ import { registerLibrary } from "./commands/library.ts";
 import { registerLife } from "./commands/life.ts";
 import { registerMaterial } from "./commands/material.ts";
 import { registerPdmBacktest } from "./commands/pdmBacktest.ts";
+import { registerSchema } from "./commands/schema.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerSpares } from "./commands/spares.ts";
 import { registerStart } from "./commands/start.ts";
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerLife(program);
   registerDemandForecast(program);
   registerSpares(program);
+  registerContract(program);
+  registerSchema(program);
   return program;
 }
 

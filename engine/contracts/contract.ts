@@ -88,6 +88,8 @@ export interface ContractResult {
     waitingForPartsHoursPerPressYear: number;
   };
   monthly: MonthBand[];
+  /** The margin over the term in 24 equal bins: bin lower edges (EUR) and run counts. */
+  marginHistogram: { fromEur: number[]; widthEur: number; counts: number[] };
   tornado: TornadoBar[];
   warnings: string[];
 }
@@ -232,9 +234,26 @@ export function contractResult(
       waitingForPartsHoursPerPressYear: totals[F.waitH]! / pressYears,
     },
     monthly: monthBands(pnl),
+    marginHistogram: histogram(pnl.margin, 24),
     tornado,
     warnings,
   };
+}
+
+function histogram(values: Float64Array, bins: number): ContractResult["marginHistogram"] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const width = hi > lo ? (hi - lo) / bins : 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) {
+    const k = Math.min(bins - 1, Math.floor((v - lo) / width));
+    counts[k] = counts[k]! + 1;
+  }
+  return { fromEur: counts.map((_, k) => lo + k * width), widthEur: width, counts };
 }
 
 function monthBands(pnl: RunPnl): MonthBand[] {
