@@ -119,6 +119,9 @@ describe("shadow-pilot log generator (seeds/pilot.ts)", () => {
         if (r.state === "breakdown") {
           if (!new RegExp(`^${r.press}-F\\d{4}-`).test(r.event)) problems.push(`${at}: event ${r.event}`);
           lastBreakdown = r.event;
+        } else if (r.state === "planned-maintenance" && r.event !== "") {
+          // A part replaced ahead by predictive maintenance.
+          if (!new RegExp(`^${r.press}-P\\d{4}-`).test(r.event)) problems.push(`${at}: event ${r.event}`);
         } else if (r.state === "waiting-parts" ? r.event !== lastBreakdown : r.event !== "") {
           problems.push(`${at}: event ${r.event}`);
         }

@@ -119,7 +119,10 @@ export interface PilotRow {
   partMassG: number | null;
   /** One sampled part mass, g; production rows only. */
   measurement: number | null;
-  /** Shared by a breakdown row and its waiting-parts row: `<press>-F<nnnn>-<card id>`; empty otherwise. */
+  /**
+   * Shared by a breakdown row and its waiting-parts row: `<press>-F<nnnn>-<card id>`; a part replaced ahead by
+   * predictive maintenance (planned-maintenance): `<press>-P<nnnn>-<card id>`; empty otherwise.
+   */
   event: string;
 }
 
@@ -691,6 +694,7 @@ function simulatePress(
   let nextStopOp = minorGapS > 0 ? Math.ceil(minor.exponential(0, 0, minorGapS)) : Number.POSITIVE_INFINITY;
   let productionRows = 0;
   let failures = 0;
+  let caught = 0;
   let startup = false;
   // Mass drift since the last setup (the one before the period at a random time within an interval).
   let setups = 0;
@@ -750,9 +754,12 @@ function simulatePress(
     const k = socket.k;
     const st = socket.stream;
     if (p.pdmHitRate > 0 && st.u(k, SOCKET_DIM.pdm) < p.pdmHitRate) {
+      // A part replaced ahead: its id (like a failure's) says which part was bought.
+      caught++;
       push(
         Math.max(1, Math.round(card.plannedDowntimeH * S_PER_H * st.factor(k, SOCKET_DIM.repair, p.repairTimeSigma))),
         "planned-maintenance",
+        `${press.id}-P${String(caught).padStart(4, "0")}-${card.id}`,
       );
     } else {
       failures++;
