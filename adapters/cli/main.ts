@@ -6,10 +6,12 @@ import { registerContract } from "./commands/contract.ts";
 import { registerDemandForecast } from "./commands/demandForecast.ts";
 import { registerFitLife } from "./commands/fitLife.ts";
 import { registerForecast } from "./commands/forecast.ts";
+import { registerKpi } from "./commands/kpi.ts";
 import { registerLibrary } from "./commands/library.ts";
 import { registerLife } from "./commands/life.ts";
 import { registerMaterial } from "./commands/material.ts";
 import { registerPdmBacktest } from "./commands/pdmBacktest.ts";
+import { registerPilot } from "./commands/pilot.ts";
 import { registerSchema } from "./commands/schema.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerSpares } from "./commands/spares.ts";
@@ -41,7 +43,9 @@ export function buildProgram(): Command {
   registerLife(program);
   registerDemandForecast(program);
   registerSpares(program);
+  registerKpi(program);
   registerContract(program);
+  registerPilot(program);
   registerSchema(program);
   return program;
 }

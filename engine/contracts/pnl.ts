@@ -126,6 +126,9 @@ export interface RunPnl {
   /** Per run and month (run·months + m): fleet availability and margin. */
   monthlyAvailability: Float64Array;
   monthlyMargin: Float64Array;
+  monthlyGoodParts: Float64Array;
+  monthlyKWh: Float64Array;
+  monthlyProduced: Float64Array;
   /** Per run and window: availability. */
   windowAvailability: Float64Array;
 }
@@ -199,6 +202,9 @@ export function evaluatePnl(
     customerCost: new Float64Array(runs),
     monthlyAvailability: new Float64Array(runs * M),
     monthlyMargin: new Float64Array(runs * M),
+    monthlyGoodParts: new Float64Array(runs * M),
+    monthlyKWh: new Float64Array(runs * M),
+    monthlyProduced: new Float64Array(runs * M),
     windowAvailability: new Float64Array(runs * W),
   };
   for (let r = 0; r < runs; r++) {
@@ -258,6 +264,9 @@ export function evaluatePnl(
         Math.max(0, upBase) * baseScale * Math.max(0, 1 + ops.energyCv * outcomes[o + F.zEnergy]!) +
         processKWhPerPart * made;
       kWh += kWhM;
+      res.monthlyGoodParts[r * M + m] = goodM;
+      res.monthlyKWh[r * M + m] = kWhM;
+      res.monthlyProduced[r * M + m] = made;
       // Revenue and cost of the month.
       const fees = monthlyFees + price.feePerGoodPartEur * goodM;
       let rev = fees;
