@@ -2,6 +2,14 @@
  * Public API of the engine: pure kernels and their orchestration. Adapters (CLI, HTTP, OPC UA, store) and the
  * viewer import from here; nothing here imports them.
  */
+
+export { type ContractResult, runContract, simulateScenario } from "./contracts/contract.ts";
+export { type ContractModel, compileContract } from "./contracts/model.ts";
+export { type PilotResult, shadowPilot } from "./contracts/pilot.ts";
+export { capitalCostPerPressMonth, evaluatePnl, type RunPnl, slaPenalty, tierTerms } from "./contracts/pnl.ts";
+export { type PricingResult, priceContract } from "./contracts/pricing.ts";
+export { simulateOutcomes } from "./contracts/simulate.ts";
+export { proportion, summarize, tailRisk } from "./contracts/stats.ts";
 export {
   describeDetail,
   ERROR_CODES,
