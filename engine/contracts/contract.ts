@@ -24,7 +24,7 @@ export const CONVENTIONS = {
   quantiles:
     "percentile (non-exceedance) convention: P90 is the value not exceeded in 90 % of runs; P10/P50/P90 are order statistics x(⌈pN⌉)",
   availability:
-    "SLA availability = SEMI E10 supplier-dependent uptime of the fleet: 1 − (breakdown repair + waiting for parts [+ planned work unless excluded]) / (scheduled hours − customer-caused downtime [− planned maintenance when excluded]); an incident's downtime is booked to the month it starts",
+    "SLA availability, the contract's form of SEMI E10 supplier-dependent uptime, for the fleet: 1 − (breakdown repair + waiting for parts [+ planned work unless excluded]) / (scheduled hours − customer-caused downtime [− planned maintenance when excluded]); setups, minor stops and idle time without orders are the customer's operation and count on neither side; an incident's downtime is booked to the month it starts",
   breach: "P(SLA breach) = share of measurement windows below target, over all runs (± its standard error over runs)",
   risk: "loss = −margin over the term; VaR_β = β-quantile of the loss; CVaR_β = mean of the (1 − β) worst losses",
   tornado:

@@ -52,7 +52,7 @@ export function contractReport(r: ContractResult): string {
   s += `  ${r.tier} tier, ${r.presses} presses of ${r.plant} from ${r.start} for ${r.termMonths} months; ${r.runs} Monte Carlo runs (seed ${r.seed})\n`;
   s += `  price: setup ${eur(r.price.setupFeeEur)}, ${eur(r.price.monthlyFeePerPressEur)} per press-month, ${r.price.feePerGoodPartEur} EUR per good part\n`;
   s += `  ${r.conventions.quantiles}\n\n`;
-  s += `  availability (${r.conventions.availability.split(" = ")[1]!.split(":")[0]}), fleet, over the term: mean ${pct(a.term.mean)}, P10 ${pct(a.term.p10)}, P90 ${pct(a.term.p90)}\n`;
+  s += `  SLA availability (supplier-dependent, fleet), over the term: mean ${pct(a.term.mean)}, P10 ${pct(a.term.p10)}, P90 ${pct(a.term.p90)}\n`;
   if (r.sla) {
     s += `  SLA ${pct(r.sla.availabilityTarget, 1)} per ${a.window} (${r.sla.penalty.form}): P(breach) per ${a.window} ${pct(a.breachProbability.p)} ± ${pct(a.breachProbability.se)}; P(at least one breach in the term) ${pct(a.anyBreachInTerm.p, 1)} ± ${pct(a.anyBreachInTerm.se, 1)}\n`;
   }
