@@ -66,20 +66,11 @@ import { simulateShot } from "../engine/molding/simulateShot.ts";
 import { hash32, normalQuantile, uniform01 } from "../engine/sweep/random.ts";
 import { DAYS_PER_MONTH } from "../engine/units.ts";
 import { resolveTwin } from "../twin-models/resolve.ts";
+import { PRESS_STATES } from "../twin-models/schemas/kpi.ts";
 import type { Plant, PlantPress } from "../twin-models/schemas/plant.ts";
 
-export const PILOT_STATES = [
-  "production",
-  "setup",
-  "minor-stop",
-  "breakdown",
-  "waiting-parts",
-  "planned-maintenance",
-  "no-order",
-  "customer-caused",
-  "engineering",
-  "non-scheduled",
-] as const;
+/** The event-log states: the KPI engine's (one list). */
+export const PILOT_STATES = PRESS_STATES;
 export type PilotState = (typeof PILOT_STATES)[number];
 
 export type PilotMode = "baseline" | "shadow";

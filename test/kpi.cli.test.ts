@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kpiOptionsFromCli, kpisForCli, readPressEventsCsv } from "../adapters/cli/commands/kpi.ts";
-import { MoldtwinError } from "../engine/errors.ts";
 import { computeKpis } from "../engine/kpi/index.ts";
+import { errorOf } from "./errorOf.ts";
 
 const CLI = new URL("../adapters/cli/main.ts", import.meta.url).pathname;
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -66,16 +66,6 @@ beforeAll(async () => {
   };
   await Promise.all([worker(), worker(), worker()]);
 }, 60_000);
-
-function thrown(f: () => unknown): MoldtwinError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MoldtwinError) return e;
-    throw e;
-  }
-  throw new Error("expected a MoldtwinError");
-}
 
 describe("moldtwin kpi", () => {
   it("one press, one day: the hand-computed KPIs (engine/kpi/kpi.test.ts) from the CSV, as one JSON object", () => {
@@ -175,11 +165,11 @@ describe("moldtwin kpi", () => {
 
   it("overlapping rows and bad cells of the CSV name the rows (in-process)", () => {
     const file = fixture("kpi-overlap.csv");
-    const overlap = thrown(() => computeKpis(readPressEventsCsv(readFileSync(file, "utf8"), file)));
+    const overlap = errorOf(() => computeKpis(readPressEventsCsv(readFileSync(file, "utf8"), file)));
     expect(overlap.code).toBe("TWIN_ERR_VALIDATION");
     expect(overlap.message).toContain("row 3 overlaps row 2");
     expect(overlap.details[0]!.field).toBe("row 3 column start");
-    const cells = thrown(() =>
+    const cells = errorOf(() =>
       readPressEventsCsv(
         "press,start,durationS,state,parts,energyKWh,plannedUnitS,measurement\n" +
           ",2026-01-05T06:00Z,0,setup,1.5,-1,0,x\nP1,2026-02-30T06:00:00Z,60,Production,,,,\n",
@@ -195,7 +185,7 @@ describe("moldtwin kpi", () => {
       "row 2 column measurement",
       "row 3 column start",
     ]);
-    const noColumn = thrown(() => readPressEventsCsv("press,start,state\nP1,2026-01-05T06:00Z,setup\n", "y.csv"));
+    const noColumn = errorOf(() => readPressEventsCsv("press,start,state\nP1,2026-01-05T06:00Z,setup\n", "y.csv"));
     expect(noColumn.code).toBe("FILE_ERR_READ");
   });
 
@@ -208,7 +198,7 @@ describe("moldtwin kpi", () => {
       [{ lsl: "5", usl: "4" }, "--usl"],
       [{ lsl: "low" }, "--lsl"],
     ] as const) {
-      const e = thrown(() => kpiOptionsFromCli(o));
+      const e = errorOf(() => kpiOptionsFromCli(o));
       expect(e.code, JSON.stringify(o)).toBe("TWIN_ERR_VALIDATION");
       expect(e.details[0]!.field).toBe(field);
     }
@@ -220,7 +210,7 @@ describe("moldtwin kpi", () => {
     const only = kpisForCli(events, kpiOptionsFromCli({ press: "P2", subgroup: "4" }));
     expect(only.presses.map((p) => p.press)).toEqual(["P2"]);
     expect(only.presses[0]!.spc).toMatchObject({ subgroupSize: 4, subgroups: 20 });
-    const unknown = thrown(() => kpisForCli(events, kpiOptionsFromCli({ press: "X9" })));
+    const unknown = errorOf(() => kpisForCli(events, kpiOptionsFromCli({ press: "X9" })));
     expect(unknown.code).toBe("TWIN_ERR_UNKNOWN_ID");
     expect(unknown.details[0]).toMatchObject({ field: "--press", allowed: "one of: P2, P3" });
   });

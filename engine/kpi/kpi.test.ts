@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { errorOf } from "../../test/errorOf.ts";
 import type { PressEvent } from "../../twin-models/schemas/kpi.ts";
-import { MoldtwinError } from "../errors.ts";
 import { checkEvents, failureEvents, groupByPress } from "./events.ts";
 import { computeKpis, parsePressEvents } from "./index.ts";
 import { parseTimestampMs } from "./time.ts";
@@ -32,16 +32,6 @@ const prod = (parts: number, good: number, scrap: number, rework: number, energy
   plannedUnitS: 12,
   partMassG: 50,
 });
-
-function codeOf(f: () => unknown): MoldtwinError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MoldtwinError) return e;
-    throw e;
-  }
-  throw new Error("expected a MoldtwinError");
-}
 
 /**
  * One press, one day 2026-01-05 06:00 → 2026-01-06 06:00 (24 h), every state, one gap (05:00–05:30 unrecorded).
@@ -314,7 +304,7 @@ describe("computeKpis: special cases", () => {
       { presses: ["P2"] },
     );
     expect(only.presses.map((p) => p.press)).toEqual(["P2"]);
-    expect(codeOf(() => computeKpis(DAY, { presses: ["X9"] })).code).toBe("TWIN_ERR_UNKNOWN_ID");
+    expect(errorOf(() => computeKpis(DAY, { presses: ["X9"] })).code).toBe("TWIN_ERR_UNKNOWN_ID");
   });
 });
 
@@ -351,7 +341,7 @@ describe("failure events (ISO 22400-2 FE)", () => {
 
 describe("bad logs are TWIN_ERR_VALIDATION naming rows and columns", () => {
   it("overlapping rows of one press name both rows", () => {
-    const e = codeOf(() =>
+    const e = errorOf(() =>
       computeKpis([
         ev("2026-01-05T06:00:00Z", 2, "production", { row: 2 }),
         ev("2026-01-05T07:00:00Z", 1, "setup", { row: 3 }),
@@ -366,7 +356,7 @@ describe("bad logs are TWIN_ERR_VALIDATION naming rows and columns", () => {
   });
 
   it("good + scrap + rework ≠ parts names the row and the columns; every bad cell is collected", () => {
-    const e = codeOf(() =>
+    const e = errorOf(() =>
       computeKpis([
         ev("2026-01-05T06:00:00Z", 1, "production", { parts: 10, good: 8, scrap: 1, row: 2 }),
         ev("2026-02-30T06:00:00Z", 1, "production", { row: 3 }),
@@ -387,16 +377,16 @@ describe("bad logs are TWIN_ERR_VALIDATION naming rows and columns", () => {
 
   it("bad options name the option", () => {
     expect(
-      codeOf(() => computeKpis(DAY, { from: "2026-01-06T00:00:00Z", to: "2026-01-05T00:00:00Z" })).details[0],
+      errorOf(() => computeKpis(DAY, { from: "2026-01-06T00:00:00Z", to: "2026-01-05T00:00:00Z" })).details[0],
     ).toMatchObject({ field: "to" });
-    expect(codeOf(() => computeKpis(DAY, { from: "yesterday" })).details[0]).toMatchObject({ field: "from" });
-    expect(codeOf(() => computeKpis(DAY, { spec: { lsl: 5, usl: 4 } })).details[0]).toMatchObject({
+    expect(errorOf(() => computeKpis(DAY, { from: "yesterday" })).details[0]).toMatchObject({ field: "from" });
+    expect(errorOf(() => computeKpis(DAY, { spec: { lsl: 5, usl: 4 } })).details[0]).toMatchObject({
       field: "spec.usl",
     });
-    expect(codeOf(() => computeKpis(DAY, { spec: { subgroupSize: 11 } })).details[0]).toMatchObject({
+    expect(errorOf(() => computeKpis(DAY, { spec: { subgroupSize: 11 } })).details[0]).toMatchObject({
       field: "spec.subgroupSize",
     });
-    expect(codeOf(() => computeKpis([])).code).toBe("TWIN_ERR_VALIDATION");
+    expect(errorOf(() => computeKpis([])).code).toBe("TWIN_ERR_VALIDATION");
   });
 
   it("timestamps: real calendar instants only; parsePressEvents applies the schema's defaults", () => {
@@ -408,7 +398,7 @@ describe("bad logs are TWIN_ERR_VALIDATION naming rows and columns", () => {
     }
     const [e] = parsePressEvents([{ press: "P1", start: "2026-01-05T06:00:00Z", durationS: 60, state: "setup" }]);
     expect(e).toMatchObject({ parts: 0, good: 0, scrap: 0, rework: 0, energyKWh: 0 });
-    const bad = codeOf(() => parsePressEvents([{ press: "P1", start: "now", durationS: -1, state: "idle" }]));
+    const bad = errorOf(() => parsePressEvents([{ press: "P1", start: "now", durationS: -1, state: "idle" }]));
     expect(bad.code).toBe("TWIN_ERR_VALIDATION");
     expect(bad.details.map((d) => d.field)).toEqual(
       expect.arrayContaining(["events[0].start", "events[0].durationS", "events[0].state"]),

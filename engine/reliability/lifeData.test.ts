@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { MoldtwinError } from "../errors.ts";
+import { errorOf } from "../../test/errorOf.ts";
 import { failureCount, lifeData, observationCount, parseLifeCsv } from "./lifeData.ts";
-
-function errorOf(f: () => unknown): MoldtwinError {
-  try {
-    f();
-  } catch (e) {
-    return e as MoldtwinError;
-  }
-  throw new Error("expected an error");
-}
 
 describe("lifeData", () => {
   it("accepts arrays, typed arrays, interval pairs or parallel arrays", () => {

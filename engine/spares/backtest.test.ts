@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MoldtwinError } from "../errors.ts";
+import { errorOf } from "../../test/errorOf.ts";
 import {
   bestMethod,
   defaultMinTrain,
@@ -12,16 +12,6 @@ import {
 const SEED_ENV = process.env.MOLDTWIN_PROPERTY_SEED ?? "20261121";
 if (SEED_ENV !== "random") fc.configureGlobal({ seed: Number(SEED_ENV) });
 const RUNS = Number(process.env.MOLDTWIN_PROPERTY_RUNS ?? 100);
-
-function errorOf(f: () => unknown): MoldtwinError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MoldtwinError) return e;
-    throw e;
-  }
-  throw new Error("expected a MoldtwinError");
-}
 
 describe("rollingOriginBacktest", () => {
   it("matches a hand computation: Croston α = β = 0.5, minTrain 4, horizon 2", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MoldtwinError } from "../errors.ts";
+import { errorOf } from "../../test/errorOf.ts";
 import {
   forecastIntermittent,
   INTERMITTENT_METHODS,
@@ -26,16 +26,6 @@ function expectSeries(actual: (number | null)[], expected: (number | null)[]): v
 function expectPrinted(actual: number | null | undefined, printed: number): void {
   expect(actual).toBeTypeOf("number");
   expect(Math.abs((actual as number) - printed)).toBeLessThanOrEqual(1e-5 * Math.abs(printed));
-}
-
-function errorOf(f: () => unknown): MoldtwinError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MoldtwinError) return e;
-    throw e;
-  }
-  throw new Error("expected a MoldtwinError");
 }
 
 // The short series of the brief: demands of 3, 2 and 1 at periods 2, 6 and 8.
