@@ -9,6 +9,7 @@ import { parse } from "../../../twin-models/validate.ts";
 import { loadPlantRef } from "../../plantFile.ts";
 import { type ReportSection, renderReport } from "../../report/html.ts";
 import { barChart, lineChart } from "../../svg/chart.ts";
+import { tornadoChart } from "../../svg/tornado.ts";
 import { columns, eur, fmt, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 import { parseWorkers } from "./window.ts";
@@ -134,6 +135,10 @@ export function contractHtml(r: ContractResult): string {
             band("P90", (m) => 100 * m.availability.p90, true),
           ],
           hLines: r.sla ? [{ value: 100 * r.sla.availabilityTarget, label: "SLA target", dashed: true }] : [],
+          yMin: Math.floor(
+            Math.min(...r.monthly.map((m) => 100 * m.availability.p10), 100 * (r.sla?.availabilityTarget ?? 1)) - 1,
+          ),
+          yMax: 100,
         }),
         lineChart({
           title: "Margin per month (P10 / P50 / P90)",
@@ -181,15 +186,17 @@ export function contractHtml(r: ContractResult): string {
         ]),
       },
       svgs: [
-        barChart({
-          title: "Change of the expected margin, kEUR",
-          xLabel: "driver",
-          yLabel: "Δ margin, kEUR",
-          categories: r.tornado.map((t) => t.driver),
-          series: [
-            { name: "low", values: r.tornado.map((t) => (t.marginLowEur - base) / 1000) },
-            { name: "high", values: r.tornado.map((t) => (t.marginHighEur - base) / 1000) },
-          ],
+        tornadoChart({
+          title: "What moves the expected margin",
+          xLabel: "expected margin over the term, kEUR",
+          base: base / 1000,
+          rows: r.tornado.map((t) => ({
+            driver: t.driver,
+            lowLabel: t.low,
+            highLabel: t.high,
+            low: t.marginLowEur / 1000,
+            high: t.marginHighEur / 1000,
+          })),
         }),
       ],
     });

@@ -73,8 +73,15 @@ export function pilotHtml(r: PilotResult): string {
     y: string,
     pick: (m: (typeof months)[0]) => { p10: number; p90: number; actual: number },
     scale = 1,
-  ) =>
-    lineChart({
+  ) => {
+    // The band's own range: availability near 100 % would be a flat line on a 0–100 axis.
+    const values = months.flatMap((m) => [pick(m).p10, pick(m).p90, pick(m).actual].map((v) => scale * v));
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const pad = (hi - lo) * 0.15 || Math.abs(hi) * 0.01 || 1;
+    return lineChart({
+      yMin: lo - pad,
+      yMax: hi + pad,
       title,
       xLabel: `month of the shadow period (${months[0]?.month ?? ""} = 1)`,
       yLabel: y,
@@ -94,6 +101,7 @@ export function pilotHtml(r: PilotResult): string {
         { name: "recorded", points: months.map((m, k) => [idx[k]!, scale * pick(m).actual] as const), markers: true },
       ],
     });
+  };
   const keys = [...new Set([...Object.keys(r.tco.baseline.breakdown), ...Object.keys(r.tco.shadow.breakdown)])];
   const bPm = sum(r.periods.baseline.months);
   const sPm = sum(r.periods.shadow.months);
