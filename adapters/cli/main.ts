@@ -2,10 +2,12 @@
 import { Command, CommanderError } from "commander";
 import { MoldtwinError } from "../../engine/errors.ts";
 import { registerCalc } from "./commands/calc.ts";
+import { registerCalibrate } from "./commands/calibrate.ts";
 import { registerContract } from "./commands/contract.ts";
 import { registerDemandForecast } from "./commands/demandForecast.ts";
 import { registerFitLife } from "./commands/fitLife.ts";
 import { registerForecast } from "./commands/forecast.ts";
+import { registerIngest } from "./commands/ingest.ts";
 import { registerKpi } from "./commands/kpi.ts";
 import { registerLibrary } from "./commands/library.ts";
 import { registerLife } from "./commands/life.ts";
@@ -13,11 +15,14 @@ import { registerMaterial } from "./commands/material.ts";
 import { registerPdmBacktest } from "./commands/pdmBacktest.ts";
 import { registerPilot } from "./commands/pilot.ts";
 import { registerSchema } from "./commands/schema.ts";
+import { registerSimCell } from "./commands/simCell.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerSpares } from "./commands/spares.ts";
 import { registerStart } from "./commands/start.ts";
+import { registerStoreCommands } from "./commands/storeAdmin.ts";
 import { registerStudy } from "./commands/study.ts";
 import { registerSweep } from "./commands/sweep.ts";
+import { registerTrace } from "./commands/trace.ts";
 import { registerWindow } from "./commands/window.ts";
 import { run } from "./io.ts";
 
@@ -33,6 +38,7 @@ export function buildProgram(): Command {
   registerLibrary(program);
   registerMaterial(program);
   registerCalc(program);
+  registerCalibrate(program);
   registerSweep(program);
   registerWindow(program);
   registerStart(program);
@@ -47,6 +53,10 @@ export function buildProgram(): Command {
   registerContract(program);
   registerPilot(program);
   registerSchema(program);
+  registerSimCell(program);
+  registerIngest(program);
+  registerTrace(program);
+  registerStoreCommands(program);
   return program;
 }
 
