@@ -1,5 +1,7 @@
 import { simulateShot } from "../../engine/molding/simulateShot.ts";
 import { standardNormal, uniform01 } from "../../engine/sweep/random.ts";
+import { cushionLossMm } from "../../engine/wear/archard.ts";
+import { dutyOf } from "../../engine/wear/duty.ts";
 import { resolveTwin, type Twin } from "../../twin-models/resolve.ts";
 import type { PlantPress } from "../../twin-models/schemas/plant.ts";
 
@@ -8,8 +10,9 @@ import type { PlantPress } from "../../twin-models/schemas/plant.ts";
  * press's recipe, with measurement noise, standstills with reasons, and faults that can be injected. Deterministic:
  * every draw is a counter-based uniform (seed, press stream, cycle, dim), so a replay gives the same values.
  *
- * Assumptions (stated, not from a source): cushion = 10 % of the plastified volume, drained by check-ring back-flow
- * (× (1 − 2.5·leakage)); plastified volume = shot mass / 0.9 g/cm³; barrel zones at melt − 25/−15/−5/0 °C;
+ * Assumptions (stated, not from a source): a 5 mm cushion with a tight check ring, less the wear model's cushion loss
+ * (engine/wear/archard.ts cushionLossMm over the recipe's packing stroke — the reading calibration inverts), over the
+ * screw's cross-section; plastified volume = shot mass / 0.9 g/cm³; barrel zones at melt − 25/−15/−5/0 °C;
  * noise sd 1 % on times and pressures, 0.5 °C on temperatures, 0.1 % on part mass; a standstill starts with
  * probability 0.3 % per cycle and lasts 5–60 cycle times.
  */
@@ -69,6 +72,10 @@ export class PressSim {
   private readonly press: PlantPress;
   private readonly seed: number;
   private readonly nominalMassG: number;
+  /** Packing stroke of the recipe and the screw cross-section, for the cushion. */
+  private readonly packingStrokeMm: number;
+  readonly screwAreaMm2: number;
+  static readonly CUSHION_REF_MM = 5;
 
   constructor(press: PlantPress, index: number, seed: number) {
     this.press = press;
@@ -83,6 +90,9 @@ export class PressSim {
     this.cavities = this.twin.mold.cavities;
     this.cycleTimeS = shot.cycle.cycleTimeS;
     this.nominalMassG = shot.pack.partMassG;
+    const duty = dutyOf(this.twin, press.settings, 20);
+    this.packingStrokeMm = duty.packingStrokeMm;
+    this.screwAreaMm2 = (Math.PI / 4) * duty.screwDiameterMm ** 2;
     const melt = press.settings.meltTempC;
     this.zoneNominalC = [melt - 25, melt - 15, melt - 5, melt];
     this.moldTempC = press.settings.moldTempC;
@@ -150,7 +160,10 @@ export class PressSim {
       cavityQuality: quality,
       injectionTimeMs: 1000 * shot.fill.fillTimeS * (1 + 0.01 * this.noise(c, 1)),
       dosingTimeMs: 1000 * shot.cooling.plasticationTimeS * (1 + 0.01 * this.noise(c, 2)),
-      cushionCm3: 0.1 * plastVolume * (1 - 2.5 * leakage) * (1 + 0.01 * this.noise(c, 3)),
+      cushionCm3:
+        ((PressSim.CUSHION_REF_MM - cushionLossMm(this.packingStrokeMm, leakage) + 0.03 * this.noise(c, 3)) *
+          this.screwAreaMm2) /
+        1000,
       plastificationVolumeCm3: plastVolume,
       peakSpecificPressureBar: 10 * shot.fill.peakInjectionPressureMPa * (1 + 0.01 * this.noise(c, 4)),
       holdSpecificPressureBar:

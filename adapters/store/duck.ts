@@ -2,6 +2,7 @@ import {
   type DuckDBConnection,
   DuckDBDataChunk,
   type DuckDBPreparedStatement,
+  type DuckDBResultReader,
   DuckDBTimestampValue,
   type DuckDBValue,
   type JS,
@@ -79,7 +80,7 @@ export class Statements {
     this.conn = conn;
   }
 
-  async rows(sql: string, params: DuckDBValue[] = []): Promise<JsRow[]> {
+  private async run(sql: string, params: DuckDBValue[]): Promise<DuckDBResultReader> {
     let prepared = this.cache.get(sql);
     if (!prepared) {
       prepared = this.conn.prepare(sql);
@@ -88,8 +89,18 @@ export class Statements {
     }
     const statement = await prepared;
     statement.bind(params);
-    const reader = await statement.runAndReadAll();
-    return reader.getRowObjectsJS() as JsRow[];
+    return statement.runAndReadAll();
+  }
+
+  async rows(sql: string, params: DuckDBValue[] = []): Promise<JsRow[]> {
+    return (await this.run(sql, params)).getRowObjectsJS() as JsRow[];
+  }
+
+  /** The one JSON value a `SELECT to_json(…)` returns, parsed; null when it is NULL or there is no row. */
+  async json(sql: string, params: DuckDBValue[] = []): Promise<unknown> {
+    const reader = await this.run(sql, params);
+    const text = reader.currentRowCount > 0 ? reader.value(0, 0) : null;
+    return text === null ? null : JSON.parse(String(text));
   }
 }
 

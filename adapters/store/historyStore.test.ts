@@ -300,7 +300,8 @@ describe("history store: trace and lastCycle", () => {
       { press: "a01", sourceTimeMs: end - 5000, kind: "alarm", severity: 600, message: "nozzle temperature low" },
       { press: "a01", sourceTimeMs: end - 3_600_000, kind: "alarm", severity: 600, message: "long before" },
     ]);
-    await store.writeCycles([cycle("a01", 0), cycle("a01", 1), cycle("a02", 1)]);
+    const third = 1 / 3; // a double JSON must carry exactly
+    await store.writeCycles([cycle("a01", 0), cycle("a01", 1, { cushionCm3: third }), cycle("a02", 1)]);
 
     const t = (await store.trace("a01-1-2"))!;
     expect(t).toMatchObject({
@@ -311,7 +312,7 @@ describe("history store: trace and lastCycle", () => {
       occurrences: 1,
       cycleStartMs: end - 19_500,
     });
-    expect(t.cycle).toEqual(cycle("a01", 1));
+    expect(t.cycle).toEqual(cycle("a01", 1, { cushionCm3: third }));
     expect(t.cycle.materialLot).toBe("PP-HK10-2611");
     expect(t.cycle.values.holdPressureBar).toBe(501);
     expect(t.states).toEqual([

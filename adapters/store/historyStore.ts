@@ -309,9 +309,13 @@ UNION ALL
 (SELECT 'gap', ${NO}, ${NO}, ${msOf("to_time")}, ${msOf("from_time")}, missing_cycles, from_counter, to_counter, ${NN}, reason
   FROM gaps WHERE press = $1 AND to_time >= ${ts(2)} AND from_time <= ${ts(6)} ORDER BY from_time LIMIT 200)`;
 
+/** A cycle row, read either as JS values (MAP = [{key, value}]) or from to_json (MAP = an object). */
 function cycleOf(r: JsRow): CycleRecord {
   const values: Record<string, number> = {};
-  for (const e of (r.parameters ?? []) as { key: JS; value: JS }[]) values[String(e.key)] = Number(e.value);
+  const params = r.parameters ?? [];
+  if (Array.isArray(params))
+    for (const e of params as { key: JS; value: JS }[]) values[String(e.key)] = Number(e.value);
+  else for (const [k, v] of Object.entries(params)) values[k] = Number(v);
   return {
     press: String(r.press),
     sourceTimeMs: Number(r.source_ms),
@@ -652,17 +656,21 @@ class DuckHistoryStore implements HistoryStore {
     checkName(partId, "partId");
     return this.read(async (q) => {
       // 1. The part: an ART index lookup. 2. Its cycle: an index lookup on cycle_id. 3. Everything around it
-      // in one query (prepared once), so a trace is three round trips whatever the store holds.
-      const hits = await q.rows(
-        `SELECT cycle_id, press, cavity, part_quality, epoch_us(source_time) AS us FROM parts WHERE part_id = $1`,
+      // in one query. Each is prepared once and answers one JSON value: a columnar result would hold a data
+      // chunk's worth of native memory per column until V8 happens to collect it.
+      const hits = ((await q.json(
+        `SELECT to_json(list(struct_pack(cycle_id := cycle_id, press := press, cavity := cavity,
+           part_quality := part_quality, us := epoch_us(source_time)))) FROM parts WHERE part_id = $1`,
         [partId],
-      );
+      )) ?? []) as JsRow[];
       if (hits.length === 0) return null;
-      hits.sort((a, b) => (a.us === b.us ? Number(b.cycle_id) - Number(a.cycle_id) : a.us! < b.us! ? 1 : -1));
+      hits.sort((a, b) => Number(b.us) - Number(a.us) || Number(b.cycle_id) - Number(a.cycle_id));
       const hit = hits[0]!;
-      const cycleRows = await q.rows(`${CYCLE_SELECT} WHERE cycle_id = $1`, [hit.cycle_id as bigint]);
-      if (!cycleRows[0]) return null;
-      const cycle = cycleOf(cycleRows[0]);
+      const found = (await q.json(`SELECT to_json(c) FROM (${CYCLE_SELECT} WHERE cycle_id = $1) c`, [
+        BigInt(Number(hit.cycle_id)),
+      ])) as JsRow | null;
+      if (!found) return null;
+      const cycle = cycleOf(found);
       const press = cycle.press;
       const end = cycle.sourceTimeMs;
       const start = cycle.cycleTimeS === null ? null : end - cycle.cycleTimeS * 1000;
@@ -670,14 +678,14 @@ class DuckHistoryStore implements HistoryStore {
       const eventsFrom = (start ?? end) - this.eventsBeforeMs;
       const eventsTo = end + this.eventsAfterMs;
       const us = (ms: number): bigint => microsOf(Math.min(MAX_TIME_MS, Math.max(MIN_TIME_MS, ms)));
-      const rows = await q.rows(TRACE_CONTEXT, [
+      const rows = ((await q.json(`SELECT to_json(list(u)) FROM (${TRACE_CONTEXT}) u`, [
         press,
         us(signalsFrom),
         us(end),
         start === null ? us(end) + 1n : us(start),
         us(eventsFrom),
         us(eventsTo),
-      ]);
+      ])) ?? []) as JsRow[];
       const of = (k: string): JsRow[] => rows.filter((r) => r.k === k);
       const during = new Map(of("during").map((r) => [String(r.name), r]));
       const byTime = (a: { sourceTimeMs: number }, b: { sourceTimeMs: number }): number =>

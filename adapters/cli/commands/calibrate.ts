@@ -21,6 +21,7 @@ import {
   runCalibrationDemo,
 } from "../../../engine/calibrate/index.ts";
 import { MoldtwinError } from "../../../engine/errors.ts";
+import { dutyOf } from "../../../engine/wear/duty.ts";
 import { resolveTwin, type Twin } from "../../../twin-models/resolve.ts";
 import type { PlantPress } from "../../../twin-models/schemas/plant.ts";
 import type { ProcessSettings } from "../../../twin-models/schemas/process.ts";
@@ -100,6 +101,41 @@ function withSettings(recipe: ProcessSettings, changes: Partial<ProcessSettings>
     delete s.injectionSpeedMmPerS;
   }
   return s;
+}
+
+/**
+ * The press's cycles from the history store (what `moldtwin ingest` recorded): peak specific pressure (bar → MPa),
+ * injection time as the fill time, cycle time, and the cushion (cm³ over the screw's cross-section → mm). Live
+ * cycles do not carry the set values, so every cycle is taken at the press's recipe from the plant; the cushion a
+ * tight ring leaves is `--cushion-ref-mm`, or else the median of the first 20 cycles (a fresh ring assumed).
+ */
+async function cyclesFromStore(
+  file: string,
+  pressId: string,
+  settings: ProcessSettings,
+  twin: Twin,
+  cushionRef: number | undefined,
+): Promise<ObservedCycle[]> {
+  const { openStore } = await import("../../store/historyStore.ts");
+  const store = await openStore(file, { readOnly: true });
+  try {
+    const rows = await store.cycles(pressId, 0, Date.UTC(2100, 0, 1) - 1);
+    const areaMm2 = (Math.PI / 4) * dutyOf(twin, settings, 20).screwDiameterMm ** 2;
+    const cushions = rows.slice(0, 20).flatMap((r) => (r.cushionCm3 === null ? [] : [(r.cushionCm3 * 1000) / areaMm2]));
+    const ref =
+      cushionRef ??
+      (cushions.length ? [...cushions].sort((a, b) => a - b)[Math.floor(cushions.length / 2)] : undefined);
+    return rows.map((r) => {
+      const observed: ObservedCycle["observed"] = {};
+      if (r.peakSpecificPressureBar !== null) observed.peakInjectionPressureMPa = r.peakSpecificPressureBar / 10;
+      if (r.injectionTimeS !== null) observed.fillTimeS = r.injectionTimeS;
+      if (r.cycleTimeS !== null) observed.cycleTimeS = r.cycleTimeS;
+      if (r.cushionCm3 !== null && ref !== undefined) observed.cushionMm = (r.cushionCm3 * 1000) / areaMm2;
+      return { settings, observed, cycle: r.jobCycleCounter, ...(ref !== undefined ? { cushionRefMm: ref } : {}) };
+    });
+  } finally {
+    await store.close();
+  }
 }
 
 /** The CSV cycle file as observed cycles of one press, or TWIN_ERR_VALIDATION naming every bad cell. */
@@ -434,6 +470,7 @@ export function registerCalibrate(program: Command): void {
     .requiredOption("--press <id>", "press id in the plant file")
     .option("--plant <id|file>", "demo plant id (seeds/<id>.json) or a plant file (default case-a-automotive)")
     .option("--cycles <file>", "observed cycles: CSV (see README) or JSON")
+    .option("--store <file>", "observed cycles from the history store (moldtwin ingest)")
     .option("--demo", "no cycle file: a simulated press with hidden offsets and check-ring wear")
     .option(
       "--window <n>",
@@ -449,9 +486,9 @@ export function registerCalibrate(program: Command): void {
     .option("--svg <file>", "write the drift chart (or the residuals) as SVG")
     .option("--json", "print one JSON object")
     .action(async (o) =>
-      run(Boolean(o.json), () => {
-        if (Boolean(o.demo) === Boolean(o.cycles)) {
-          throw new MoldtwinError("CLI_ERR_USAGE", "give exactly one of --cycles <file> or --demo", [
+      run(Boolean(o.json), async () => {
+        if ([o.demo, o.cycles, o.store].filter(Boolean).length !== 1) {
+          throw new MoldtwinError("CLI_ERR_USAGE", "give exactly one of --cycles <file>, --store <file> or --demo", [
             {
               field: "--cycles",
               value: o.cycles,
@@ -530,10 +567,12 @@ export function registerCalibrate(program: Command): void {
           return;
         }
 
-        const file = String(o.cycles);
-        const cycles = file.toLowerCase().endsWith(".json")
-          ? readCycleJson(readJsonFile(file, WHAT), file, press.id, press.settings, cushionRef)
-          : readCycleCsv(readTextFile(file, WHAT), file, press.id, press.settings, cushionRef);
+        const file = String(o.cycles ?? o.store);
+        const cycles = o.store
+          ? await cyclesFromStore(file, press.id, press.settings, twin, cushionRef)
+          : file.toLowerCase().endsWith(".json")
+            ? readCycleJson(readJsonFile(file, WHAT), file, press.id, press.settings, cushionRef)
+            : readCycleCsv(readTextFile(file, WHAT), file, press.id, press.settings, cushionRef);
         if (cycles.length === 0) {
           throw new MoldtwinError(
             "FIT_ERR_INSUFFICIENT_DATA",
