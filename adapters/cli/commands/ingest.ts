@@ -19,7 +19,10 @@ export function registerIngest(program: Command): void {
     .option("--sim [plant]", "start the simulated cell for a plant (default case-a-automotive) and ingest from it")
     .option("--sim-port <port>", "port of the simulated cell", "4840")
     .option("--time-scale <x>", "simulated cell: wall-clock seconds per simulated second", "1")
-    .option("--fault <press:fault...>", "simulated cell: inject a fault (heater-band, check-ring, oil-overheat, offline, sensor)")
+    .option(
+      "--fault <press:fault...>",
+      "simulated cell: inject a fault (heater-band, check-ring, oil-overheat, offline, sensor)",
+    )
     .option("--store <file>", "history store file", DEFAULT_STORE_PATH)
     .option("--duration <s>", "stop after this many seconds (default: until Ctrl-C)")
     .option("--security <mode>", "none | sign-and-encrypt", "none")
