@@ -130,6 +130,55 @@ describe("simulated cell + ingest + history store", () => {
   }, 90_000);
 });
 
+describe("a press without EUROMAP 77, through a tag map", () => {
+  it("stores its mapped signals and a cycle per shot-counter increment", async () => {
+    const cell = await startSimCell({
+      plant,
+      port: PORT + 2,
+      presses: ["a02"],
+      timeScale: 0.02,
+      signalPeriodMs: 100,
+      pkiDir: join(dir, "pki-tag-server"),
+    });
+    const store = await openStore(":memory:");
+    try {
+      // The node ids a legacy controller would publish (here: the simulator's own, used as plain tags).
+      const ns = "ns=1;s=a02";
+      const ingest = await startIngest({
+        endpoints: [],
+        tagMap: {
+          presses: [
+            {
+              press: "legacy-7",
+              endpoint: cell.endpointUrl,
+              jobName: "JOB-LEGACY",
+              cycleCounter: `${ns}-Jobs-ActiveJobValues-JobCycleCounter`,
+              cycleTimeMs: `${ns}-Jobs-ActiveJobValues-LastCycleTime`,
+              partsPerCycle: 4,
+              signals: { "barrel.zone1.actualTemperatureC": `${ns}-Zone_1-ActualTemperature` },
+            },
+          ],
+        },
+        sink: store,
+        pkiDir: join(dir, "pki-tag-client"),
+      });
+      expect(ingest.presses.map((p) => p.press)).toEqual(["legacy-7"]);
+      await until("5 counted cycles", async () => {
+        await ingest.flush();
+        return (await store.cycles("legacy-7", 0, Date.now() + 1000)).length >= 5;
+      });
+      const cycles = await store.cycles("legacy-7", 0, Date.now() + 1000);
+      for (let k = 1; k < cycles.length; k++)
+        expect(cycles[k]!.jobCycleCounter).toBeGreaterThan(cycles[k - 1]!.jobCycleCounter);
+      expect(ingest.stats().signals).toBeGreaterThan(3);
+      await ingest.stop();
+    } finally {
+      await cell.stop();
+      await store.close();
+    }
+  }, 60_000);
+});
+
 describe("SignAndEncrypt (Basic256Sha256) with a user", () => {
   it("lets the right user in and keeps the wrong one out", async () => {
     const cell = await startSimCell({

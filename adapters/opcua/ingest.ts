@@ -37,6 +37,7 @@ import {
   STATE_PATHS,
   type Step,
 } from "./euromap77.ts";
+import { subscribeTagMapped, type TagMap } from "./tagMap.ts";
 
 /**
  * The OPC UA ingest client (`moldtwin ingest`): connects to one or many endpoints, finds the injection-moulding
@@ -75,6 +76,8 @@ export interface IngestOptions {
   flushIntervalMs?: number;
   /** Map a machine's serial number to the twin's press id (default: the serial number itself). */
   pressIds?: Record<string, string>;
+  /** Presses without EUROMAP 77: their signals and shot counter by explicit node ids (tagMap.ts). */
+  tagMap?: TagMap;
   log?: (line: string) => void;
 }
 
@@ -161,9 +164,103 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
     o.flushIntervalMs ?? 100,
   );
 
+  /** Per press: what to do with a value, a state and a cycle (shared by EUROMAP 77 machines and tag-mapped ones). */
+  const handlersFor = (press: string) => {
+    const onSignal = (signal: string, dv: DataValue): void => {
+      const src = dv.sourceTimestamp?.getTime() ?? Date.now();
+      const received = Date.now();
+      const v = num(dv.value) ?? dv.value.value;
+      const bad = dv.statusCode.isNotGood()
+        ? `bad status ${dv.statusCode.name}`
+        : typeof v !== "number" || !Number.isFinite(v)
+          ? `not a finite number: ${String(v)}`
+          : signal.endsWith("TemperatureC") && (v < TEMPERATURE_RANGE_C[0] || v > TEMPERATURE_RANGE_C[1])
+            ? `outside ${TEMPERATURE_RANGE_C[0]}…${TEMPERATURE_RANGE_C[1]} °C`
+            : null;
+      if (bad !== null) {
+        buffers.quarantine.push({
+          press,
+          signal,
+          sourceTimeMs: src,
+          receivedTimeMs: received,
+          raw: String(v),
+          reason: bad,
+        });
+        counts.quarantined++;
+        return;
+      }
+      buffers.signals.push({ press, signal, sourceTimeMs: src, receivedTimeMs: received, value: v as number });
+      counts.signals++;
+    };
+    const onState = (variable: string, dv: DataValue): void => {
+      if (dv.statusCode.isNotGood()) return;
+      const value = stateName(variable, dv.value);
+      buffers.states.push({ press, sourceTimeMs: dv.sourceTimestamp?.getTime() ?? Date.now(), variable, value });
+      counts.states++;
+    };
+    const onCycleRecord = (cycle: CycleRecord): void => {
+      const prev = lastCounter.get(press);
+      if (prev && prev.job === cycle.jobName) {
+        if (cycle.jobCycleCounter <= prev.counter) {
+          // Not newer than what is stored: a replay (skip it) — unless it is later in time: the counters were
+          // reset (job restarted, controller replaced); start counting again from it.
+          if (cycle.sourceTimeMs <= prev.timeMs) return;
+          log(`${press}: job cycle counter reset from ${prev.counter} to ${cycle.jobCycleCounter}`);
+        } else {
+          const missing = cycle.jobCycleCounter - prev.counter - 1;
+          if (missing > 0) {
+            const gap: GapRecord = {
+              press,
+              fromCounter: prev.counter,
+              toCounter: cycle.jobCycleCounter,
+              missingCycles: missing,
+              fromTimeMs: prev.timeMs,
+              toTimeMs: cycle.sourceTimeMs,
+              reason:
+                "job cycle counter jumped: cycles made while no event reached the client (server down or press offline)",
+            };
+            buffers.gaps.push(gap);
+            allGaps.push(gap);
+            counts.gaps++;
+            counts.missingCycles += missing;
+            log(`${press}: ${missing} cycle(s) missing between counters ${prev.counter} and ${cycle.jobCycleCounter}`);
+          }
+        }
+      }
+      lastCounter.set(press, { job: cycle.jobName, counter: cycle.jobCycleCounter, timeMs: cycle.sourceTimeMs });
+      buffers.cycles.push(cycle);
+      counts.cycles++;
+    };
+    const quarantineCycle = (raw: string, receivedMs: number, reason: string): void => {
+      buffers.quarantine.push({
+        press,
+        signal: "cycle",
+        sourceTimeMs: receivedMs,
+        receivedTimeMs: receivedMs,
+        raw,
+        reason,
+      });
+      counts.quarantined++;
+    };
+    return { onSignal, onState, onCycleRecord, quarantineCycle };
+  };
+  const track = async (press: string): Promise<void> => {
+    const last = await o.sink.lastCycle(press);
+    if (last) lastCounter.set(press, { job: last.jobName, counter: last.jobCycleCounter, timeMs: last.sourceTimeMs });
+  };
+  const connectionFor = new Map<string, Awaited<ReturnType<typeof connect>>>();
+  const open = async (endpoint: string) => {
+    let conn = connectionFor.get(endpoint);
+    if (!conn) {
+      conn = await connect(endpoint, o, log, () => counts.reconnections++);
+      connectionFor.set(endpoint, conn);
+      connections.push(conn);
+    }
+    return conn;
+  };
+
   for (const endpoint of o.endpoints) {
-    const conn = await connect(endpoint, o, log, () => counts.reconnections++);
-    connections.push(conn);
+    const conn = await open(endpoint);
     const ns = await namespaces(conn.session);
     const unitFields = await injectionUnitFieldPaths(conn.session, ns);
     for (const imm of await findMachines(conn.session, ns)) {
@@ -172,101 +269,39 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
       );
       const press = o.pressIds?.[serial] ?? serial;
       const model = String((await readPath(conn.session, imm.nodeId, IDENTITY_PATHS.model!, ns)) ?? "");
-      const last = await o.sink.lastCycle(press);
-      if (last) lastCounter.set(press, { job: last.jobName, counter: last.jobCycleCounter, timeMs: last.sourceTimeMs });
+      await track(press);
+      const h = handlersFor(press);
       const signals = await subscribeMachine(conn, imm.nodeId, press, ns, o.publishingIntervalMs ?? 100, {
-        onSignal: (signal, dv) => {
-          const src = dv.sourceTimestamp?.getTime() ?? Date.now();
-          const received = Date.now();
-          const v = num(dv.value) ?? dv.value.value;
-          const bad = dv.statusCode.isNotGood()
-            ? `bad status ${dv.statusCode.name}`
-            : typeof v !== "number" || !Number.isFinite(v)
-              ? `not a finite number: ${String(v)}`
-              : signal.endsWith("TemperatureC") && (v < TEMPERATURE_RANGE_C[0] || v > TEMPERATURE_RANGE_C[1])
-                ? `outside ${TEMPERATURE_RANGE_C[0]}…${TEMPERATURE_RANGE_C[1]} °C`
-                : null;
-          if (bad !== null) {
-            buffers.quarantine.push({
-              press,
-              signal,
-              sourceTimeMs: src,
-              receivedTimeMs: received,
-              raw: String(v),
-              reason: bad,
-            });
-            counts.quarantined++;
-            return;
-          }
-          buffers.signals.push({ press, signal, sourceTimeMs: src, receivedTimeMs: received, value: v as number });
-          counts.signals++;
-        },
-        onState: (variable, dv) => {
-          if (dv.statusCode.isNotGood()) return;
-          const value = stateName(variable, dv.value);
-          buffers.states.push({ press, sourceTimeMs: dv.sourceTimestamp?.getTime() ?? Date.now(), variable, value });
-          counts.states++;
-        },
+        onSignal: h.onSignal,
+        onState: h.onState,
         onCycle: (fields, receivedMs) => {
           const cycle = cycleRecord(press, fields, unitFields.length, receivedMs);
-          if (!cycle) {
-            buffers.quarantine.push({
-              press,
-              signal: "cycle",
-              sourceTimeMs: receivedMs,
-              receivedTimeMs: receivedMs,
-              raw: JSON.stringify(fields.map((f) => String(f.value))),
-              reason: "cycle event without a job cycle counter",
-            });
-            counts.quarantined++;
-            return;
-          }
-          const prev = lastCounter.get(press);
-          if (prev && prev.job === cycle.jobName) {
-            if (cycle.jobCycleCounter <= prev.counter) {
-              // Not newer than what is stored: a replay (skip it) — unless it is later in time: the counters were
-              // reset (job restarted, controller replaced); start counting again from it.
-              if (cycle.sourceTimeMs <= prev.timeMs) return;
-              log(`${press}: job cycle counter reset from ${prev.counter} to ${cycle.jobCycleCounter}`);
-              lastCounter.set(press, {
-                job: cycle.jobName,
-                counter: cycle.jobCycleCounter,
-                timeMs: cycle.sourceTimeMs,
-              });
-              buffers.cycles.push(cycle);
-              counts.cycles++;
-              return;
-            }
-            const missing = cycle.jobCycleCounter - prev.counter - 1;
-            if (missing > 0) {
-              const gap: GapRecord = {
-                press,
-                fromCounter: prev.counter,
-                toCounter: cycle.jobCycleCounter,
-                missingCycles: missing,
-                fromTimeMs: prev.timeMs,
-                toTimeMs: cycle.sourceTimeMs,
-                reason:
-                  "job cycle counter jumped: cycles made while no event reached the client (server down or press offline)",
-              };
-              buffers.gaps.push(gap);
-              allGaps.push(gap);
-              counts.gaps++;
-              counts.missingCycles += missing;
-              log(
-                `${press}: ${missing} cycle(s) missing between counters ${prev.counter} and ${cycle.jobCycleCounter}`,
-              );
-            }
-          }
-          lastCounter.set(press, { job: cycle.jobName, counter: cycle.jobCycleCounter, timeMs: cycle.sourceTimeMs });
-          buffers.cycles.push(cycle);
-          counts.cycles++;
+          if (cycle) h.onCycleRecord(cycle);
+          else
+            h.quarantineCycle(
+              JSON.stringify(fields.map((f) => String(f.value))),
+              receivedMs,
+              "cycle event without a job cycle counter",
+            );
         },
         unitFields,
       });
       found.push({ press, endpoint, browseName: imm.browseName, model, signals });
       log(`found ${press} (${imm.browseName}, ${model}) on ${endpoint}: ${signals.length} signals + cycle events`);
     }
+  }
+  for (const entry of o.tagMap?.presses ?? []) {
+    const conn = await open(entry.endpoint);
+    await track(entry.press);
+    const signals = await subscribeTagMapped(conn.subscription, entry, handlersFor(entry.press), log);
+    found.push({
+      press: entry.press,
+      endpoint: entry.endpoint,
+      browseName: "(tag map)",
+      model: entry.model ?? "",
+      signals,
+    });
+    log(`tag-mapped ${entry.press} on ${entry.endpoint}: ${signals.length} signals, cycles from ${entry.cycleCounter}`);
   }
 
   return {

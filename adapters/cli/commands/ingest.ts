@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { MoldtwinError } from "../../../engine/errors.ts";
+import { TagMap } from "../../../twin-models/schemas/tagMap.ts";
+import { parse } from "../../../twin-models/validate.ts";
 import type { SimCell } from "../../opcua/cell.ts";
 import type { Ingest } from "../../opcua/ingest.ts";
 import { loadPlantRef } from "../../plantFile.ts";
 import { DEFAULT_STORE_PATH, openStore } from "../../store/historyStore.ts";
-import { numeric, printJson, run } from "../io.ts";
+import { numeric, printJson, readJsonFile, run } from "../io.ts";
 
 /**
  * `moldtwin ingest --endpoint opc.tcp://…`: the live twin's data feed — finds the EUROMAP 77 machines on each
@@ -23,6 +25,7 @@ export function registerIngest(program: Command): void {
       "--fault <press:fault...>",
       "simulated cell: inject a fault (heater-band, check-ring, oil-overheat, offline, sensor)",
     )
+    .option("--tag-map <file.json>", "presses without EUROMAP 77: signals and shot counter by node id (see README)")
     .option("--store <file>", "history store file", DEFAULT_STORE_PATH)
     .option("--duration <s>", "stop after this many seconds (default: until Ctrl-C)")
     .option("--security <mode>", "none | sign-and-encrypt", "none")
@@ -49,7 +52,8 @@ export function registerIngest(program: Command): void {
           }
           endpoints.push(cell.endpointUrl);
         }
-        if (endpoints.length === 0) {
+        const tagMap = o.tagMap ? parse(TagMap, readJsonFile(o.tagMap, "tag map"), "tagMap") : undefined;
+        if (endpoints.length === 0 && !tagMap) {
           throw new MoldtwinError("CLI_ERR_USAGE", "give --endpoint opc.tcp://… or --sim", [
             { field: "endpoint", value: null, allowed: "one or more opc.tcp:// URLs, or --sim" },
           ]);
@@ -63,6 +67,7 @@ export function registerIngest(program: Command): void {
         try {
           ingest = await startIngest({
             endpoints,
+            ...(tagMap ? { tagMap } : {}),
             sink: store,
             security: o.security,
             ...(o.user ? { user: { user: user ?? "", password: password ?? "" } } : {}),
