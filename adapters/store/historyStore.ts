@@ -176,6 +176,10 @@ export interface RetentionPolicy {
   nowMs?: number;
 }
 
+/**
+ * Writes resolve once committed (durable in DuckDB's WAL) and reject with a coded error, having written nothing of
+ * that call. The batch array is copied on the call; its row objects must not change until the promise settles.
+ */
 export interface HistoryStore {
   readonly path: string;
   /** Idempotent on (press, jobName, jobCycleCounter, sourceTimeMs): a replayed cycle is not stored twice. */

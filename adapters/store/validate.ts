@@ -102,7 +102,8 @@ function batch(rows: unknown, table: string): Row[] {
       { field: table, value: typeof rows, allowed: "an array of row objects" },
     ]);
   }
-  return rows as Row[];
+  // A copy of the array, so a caller that empties or reuses its buffer after the call cannot change the batch.
+  return rows.slice() as Row[];
 }
 
 function eachRow(p: Problems, rows: Row[], check: (i: number, r: Row) => void): void {
