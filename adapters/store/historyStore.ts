@@ -1,3 +1,7 @@
+import { EXPORT_TABLES, type ExportTable } from "./names.ts";
+
+export { DEFAULT_STORE_PATH, EXPORT_TABLES, type ExportTable } from "./names.ts";
+
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import {
@@ -146,17 +150,6 @@ export interface PartTrace {
   };
 }
 
-export type ExportTable = "cycles" | "signals" | "states" | "events" | "quarantine" | "gaps" | "parts";
-export const EXPORT_TABLES: readonly ExportTable[] = [
-  "cycles",
-  "signals",
-  "states",
-  "events",
-  "quarantine",
-  "gaps",
-  "parts",
-];
-
 export interface ExportRange {
   /** Inclusive, epoch ms (UTC), on the table's time column (gaps: from_time). */
   fromMs?: number;
@@ -217,9 +210,6 @@ export interface OpenOptions {
   /** DuckDB's buffer pool cap, e.g. "512MB" (default: DuckDB's, 80 % of RAM). */
   memoryLimit?: string;
 }
-
-/** The store the CLI uses when no --store is given, relative to the working directory (git-ignored). */
-export const DEFAULT_STORE_PATH = ".moldtwin/history.duckdb";
 
 const DAY_MS = 86_400_000;
 

@@ -5,7 +5,7 @@ import { parse } from "../../../twin-models/validate.ts";
 import type { SimCell } from "../../opcua/cell.ts";
 import type { Ingest } from "../../opcua/ingest.ts";
 import { loadPlantRef } from "../../plantFile.ts";
-import { DEFAULT_STORE_PATH, openStore } from "../../store/historyStore.ts";
+import { DEFAULT_STORE_PATH } from "../../store/names.ts";
 import { numeric, printJson, readJsonFile, run } from "../io.ts";
 
 /**
@@ -59,6 +59,7 @@ export function registerIngest(program: Command): void {
           ]);
         }
         const [user, password] = String(o.user ?? ":").split(":");
+        const { openStore } = await import("../../store/historyStore.ts");
         const store = await openStore(o.store);
         const log = (line: string): void => {
           if (!o.json) process.stderr.write(`${new Date().toISOString()} ${line}\n`);

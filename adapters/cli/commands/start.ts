@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { buildServer } from "../../http/server.ts";
 import { DEFAULT_PLANT_PATH, loadPlant } from "../../plantFile.ts";
 import { numeric, run } from "../io.ts";
 
@@ -13,6 +12,8 @@ export function registerStart(program: Command): void {
     .action(async (o) =>
       run(false, async () => {
         const plant = loadPlant(o.plant);
+        // fastify loads on use: every other command starts faster.
+        const { buildServer } = await import("../../http/server.ts");
         const app = buildServer(plant);
         const port = numeric(o.port);
         await app.listen({ port: typeof port === "number" ? port : 8080, host: o.host });

@@ -2,14 +2,8 @@ import { statSync } from "node:fs";
 import type { Command } from "commander";
 import { MoldtwinError } from "../../../engine/errors.ts";
 import { parseTimestampMs } from "../../../engine/kpi/time.ts";
-import {
-  DEFAULT_STORE_PATH,
-  EXPORT_TABLES,
-  type ExportRange,
-  type ExportTable,
-  openStore,
-  type RetentionPolicy,
-} from "../../store/historyStore.ts";
+import type { ExportRange, RetentionPolicy } from "../../store/historyStore.ts";
+import { DEFAULT_STORE_PATH, EXPORT_TABLES, type ExportTable } from "../../store/names.ts";
 import { printJson, run } from "../io.ts";
 import { columns, enumOption, numberOption, POSITIVE } from "./life/common.ts";
 
@@ -66,6 +60,7 @@ export function registerStoreCommands(program: Command): void {
           ...(o.press !== undefined ? { press: String(o.press) } : {}),
         };
         const file = String(o.store);
+        const { openStore } = await import("../../store/historyStore.ts");
         const store = await openStore(file, { readOnly: true });
         let rows: number;
         const started = performance.now();
@@ -131,6 +126,7 @@ export function registerStoreCommands(program: Command): void {
         const nowMs = timeOption(o.now, "--now");
         if (nowMs !== undefined) policy.nowMs = nowMs;
         const file = String(o.store);
+        const { openStore } = await import("../../store/historyStore.ts");
         const store = await openStore(file, { mustExist: true });
         let deleted: Record<string, number>;
         let remaining: Record<string, number>;

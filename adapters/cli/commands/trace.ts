@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { MoldtwinError } from "../../../engine/errors.ts";
-import { DEFAULT_STORE_PATH, openStore, type PartTrace } from "../../store/historyStore.ts";
+import type { PartTrace } from "../../store/historyStore.ts";
+import { DEFAULT_STORE_PATH } from "../../store/names.ts";
 import { fmt, printJson, run } from "../io.ts";
 import { columns } from "./life/common.ts";
 
@@ -103,6 +104,7 @@ export function registerTrace(program: Command): void {
     .action(async (partId: string, o) =>
       run(Boolean(o.json), async () => {
         const file = String(o.store);
+        const { openStore } = await import("../../store/historyStore.ts");
         const store = await openStore(file, { readOnly: true });
         try {
           const trace = await store.trace(partId);

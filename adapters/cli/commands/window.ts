@@ -6,7 +6,7 @@ import type { Setpoint, WindowResult } from "../../../engine/window/window.ts";
 import { unitOf } from "../../../twin-models/schemas/sweep.ts";
 import { WindowScenario } from "../../../twin-models/schemas/window.ts";
 import { parse } from "../../../twin-models/validate.ts";
-import { type ArrowFileSink, openArrowFileSink } from "../../arrowFile.ts";
+import type { ArrowFileSink } from "../../arrowFile.ts";
 import { areaDiagramSvg } from "../../svg/areaDiagram.ts";
 import { fmt, numeric, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
@@ -103,7 +103,7 @@ export function registerWindow(program: Command): void {
         const sc = parse(WindowScenario, raw, "scenario");
         const points = sc.factors.reduce((a, f) => a * f.levels, 1);
         const workers = parseWorkers(o.workers, points);
-        const sink: ArrowFileSink | null = o.out ? openArrowFileSink(o.out) : null;
+        const sink: ArrowFileSink | null = o.out ? (await import("../../arrowFile.ts")).openArrowFileSink(o.out) : null;
         // Loaded on use: the window's expression engine (mathjs) takes ≈ 0.5 s to import, and every other
         // command should start without it.
         const { runWindow } = await import("../../../engine/window/window.ts");
