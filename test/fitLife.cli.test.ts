@@ -1,19 +1,14 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { plottingPositions } from "../adapters/svg/probabilityPlot.ts";
 import { lifeData } from "../engine/reliability/lifeData.ts";
+import { moldtwin } from "./runCli.ts";
 
-const CLI = new URL("../adapters/cli/main.ts", import.meta.url).pathname;
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
 /** Runs the real CLI in a child process on the same Node (24) as the tests. */
-function moldtwin(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "moldtwin-fit-life-"));
 

@@ -1,17 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { moldtwin } from "./runCli.ts";
 
-const CLI = new URL("../adapters/cli/main.ts", import.meta.url).pathname;
 const FORECAST = new URL("../scenarios/case-a-forecast.json", import.meta.url).pathname;
 const PDM = new URL("../scenarios/case-a-pdm-backtest.json", import.meta.url).pathname;
-
-function moldtwin(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "moldtwin-forecast-"));
 

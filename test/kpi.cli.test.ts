@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,34 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { kpiOptionsFromCli, kpisForCli, readPressEventsCsv } from "../adapters/cli/commands/kpi.ts";
 import { computeKpis } from "../engine/kpi/index.ts";
 import { errorOf } from "./errorOf.ts";
+import { moldtwinAsync as moldtwin, type Run } from "./runCli.ts";
 
-const CLI = new URL("../adapters/cli/main.ts", import.meta.url).pathname;
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the real CLI in a child process on the same Node (24) as the tests, like spawnSync in the other CLI
- * tests but asynchronous, so that the runs below overlap (each start costs ≈ 0.9 s of module loading).
- */
-function moldtwin(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), "moldtwin-kpi-"));
 const DAY = fixture("kpi-day.csv");

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "vitest";
+import { moldtwinAsync as moldtwin } from "./runCli.ts";
 
 /**
  * `moldtwin life …` run as the real CLI in child processes, on the published data sets the engine tests use:
@@ -10,31 +10,8 @@ import { describe, it } from "vitest";
  * ReliaWiki, as cited at each test. The CLI takes about a second to start, so the tests run concurrently.
  */
 
-const CLI = new URL("../adapters/cli/main.ts", import.meta.url).pathname;
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "moldtwin-life-"));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function moldtwin(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding("utf8").on("data", (s: string) => {
-      stderr += s;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** Runs with --json and parses stdout, which must be exactly one JSON object. */
 async function json(...args: string[]): Promise<{ code: number; body: Record<string, any> }> {

@@ -1,17 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { moldtwin } from "./runCli.ts";
 
-const CLI = new URL("../adapters/cli/main.ts", import.meta.url).pathname;
 const SCENARIO = new URL("../scenarios/clip-baseline.json", import.meta.url).pathname;
 
 /** Runs the real CLI in a child process on the same Node (24) as the tests. */
-function moldtwin(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "moldtwin-study-"));
 

@@ -1,17 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CycleRecord, openStore } from "../adapters/store/historyStore.ts";
-
-const CLI = new URL("../adapters/cli/main.ts", import.meta.url).pathname;
-
-function moldtwin(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { moldtwin } from "./runCli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "moldtwin-trace-"));
 const store = join(dir, "history.duckdb");
