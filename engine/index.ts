@@ -3,6 +3,7 @@
  * viewer import from here; nothing here imports them.
  */
 
+export * as calibration from "./calibrate/index.ts";
 export { type ContractResult, runContract, simulateScenario } from "./contracts/contract.ts";
 export { type ContractModel, compileContract } from "./contracts/model.ts";
 export { type PilotResult, shadowPilot } from "./contracts/pilot.ts";
@@ -23,6 +24,7 @@ export { type ComponentForecast, type ForecastResult, forecast, forecastFleet } 
 export { forecastFleetParallel } from "./fleet/parallel.ts";
 export { backtest, type PdmResult, pdmBacktest } from "./fleet/pdmBacktest.ts";
 export type { WorkOrder } from "./fleet/workOrders.ts";
+export * as kpi from "./kpi/index.ts";
 export { type CompiledTwin, compileTwin } from "./molding/compile.ts";
 export { simulateShotInto } from "./molding/kernel.ts";
 export { DEFECTS, IN, INPUT_FIELDS, INPUT_SIZE, OUT, OUTPUT_FIELDS, OUTPUT_SIZE } from "./molding/layout.ts";
