@@ -97,6 +97,18 @@ describe("simulated cell + ingest + history store", () => {
     expect((await store.counts()).signals!).toBeGreaterThan(50);
   });
 
+  it("logs a press going offline and back as events, and its unannounced cycles as a gap", async () => {
+    const gapsBefore = ingest.gaps().filter((g) => g.press === "a18").length;
+    cell.injectFault("a18", "offline");
+    await new Promise((r) => setTimeout(r, 1500));
+    cell.injectFault("a18", "offline", false);
+    await until("absent and present events, and a gap", async () => {
+      await ingest.flush();
+      return (await store.counts()).events! >= 2 && ingest.gaps().filter((g) => g.press === "a18").length > gapsBefore;
+    });
+    expect(ingest.stats().events).toBeGreaterThanOrEqual(2);
+  });
+
   it("loses no cycle across a server restart: the cycles made while it was down are reported as a gap", async () => {
     const before = ingest.stats().reconnections;
     await cell.restartServer(1500);

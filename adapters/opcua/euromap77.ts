@@ -28,6 +28,10 @@ export type Step = [NsKey, string];
  * `PowerUnits/PowerUnit_1`; the client discovers zones by browsing, so presses with other zone counts work.
  */
 export const STATE_PATHS: Record<string, Step[]> = {
+  isPresent: [
+    ["IMM", "MachineStatus"],
+    ["GT", "IsPresent"],
+  ],
   machineMode: [
     ["IMM", "MachineStatus"],
     ["GT", "MachineMode"],

@@ -21,7 +21,14 @@ import {
   UserTokenType,
   type Variant,
 } from "node-opcua";
-import type { CycleRecord, GapRecord, QuarantinedValue, SignalSample, StateChange } from "../store/historyStore.ts";
+import type {
+  CycleRecord,
+  GapRecord,
+  QuarantinedValue,
+  SignalSample,
+  StateChange,
+  StoreEvent,
+} from "../store/historyStore.ts";
 import {
   CAVITY_QUALITY,
   COUNTER_PATHS,
@@ -63,6 +70,7 @@ export interface IngestSink {
   writeStates(rows: StateChange[]): Promise<unknown>;
   writeQuarantine(rows: QuarantinedValue[]): Promise<unknown>;
   writeGaps(rows: GapRecord[]): Promise<unknown>;
+  writeEvents(rows: StoreEvent[]): Promise<unknown>;
   lastCycle(press: string): Promise<{ jobName: string | null; jobCycleCounter: number; sourceTimeMs: number } | null>;
 }
 
@@ -94,6 +102,8 @@ export interface IngestStats {
   cycles: number;
   signals: number;
   states: number;
+  /** Logbook events derived from states: machine absent/present, standstills with their reason. */
+  events: number;
   quarantined: number;
   gaps: number;
   missingCycles: number;
@@ -126,8 +136,18 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
     states: [] as StateChange[],
     quarantine: [] as QuarantinedValue[],
     gaps: [] as GapRecord[],
+    events: [] as StoreEvent[],
   };
-  const counts = { cycles: 0, signals: 0, states: 0, quarantined: 0, gaps: 0, missingCycles: 0, reconnections: 0 };
+  const counts = {
+    cycles: 0,
+    signals: 0,
+    states: 0,
+    events: 0,
+    quarantined: 0,
+    gaps: 0,
+    missingCycles: 0,
+    reconnections: 0,
+  };
   const latencies: number[] = [];
   const lastCounter = new Map<string, { job: string | null; counter: number; timeMs: number }>();
   const found: FoundPress[] = [];
@@ -146,6 +166,7 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
       states: take(buffers.states),
       quarantine: take(buffers.quarantine),
       gaps: take(buffers.gaps),
+      events: take(buffers.events),
     };
     flushing = flushing.then(async () => {
       if (batch.gaps.length) await o.sink.writeGaps(batch.gaps);
@@ -153,6 +174,7 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
       if (batch.signals.length) await o.sink.writeSignals(batch.signals);
       if (batch.states.length) await o.sink.writeStates(batch.states);
       if (batch.quarantine.length) await o.sink.writeQuarantine(batch.quarantine);
+      if (batch.events.length) await o.sink.writeEvents(batch.events);
       const stored = Date.now();
       for (const c of batch.cycles) note(stored - c.sourceTimeMs);
       for (const s of batch.signals) note(stored - s.sourceTimeMs);
@@ -195,8 +217,20 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
     const onState = (variable: string, dv: DataValue): void => {
       if (dv.statusCode.isNotGood()) return;
       const value = stateName(variable, dv.value);
-      buffers.states.push({ press, sourceTimeMs: dv.sourceTimestamp?.getTime() ?? Date.now(), variable, value });
+      const sourceTimeMs = dv.sourceTimestamp?.getTime() ?? Date.now();
+      buffers.states.push({ press, sourceTimeMs, variable, value });
       counts.states++;
+      // What an operator would want in a logbook: the press leaving or rejoining, and standstills with their reason.
+      const event =
+        variable === "isPresent"
+          ? { kind: value === "true" ? "machine-present" : "machine-absent", severity: value === "true" ? 100 : 700 }
+          : variable === "standstillReasonId" && value !== ""
+            ? { kind: "standstill", severity: 400 }
+            : null;
+      if (event) {
+        buffers.events.push({ press, sourceTimeMs, ...event, message: `${variable} = ${value}` });
+        counts.events++;
+      }
     };
     const onCycleRecord = (cycle: CycleRecord): void => {
       const prev = lastCounter.get(press);
