@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { errorOf } from "../../test/errorOf.ts";
+import { studentTTwoSidedQuantile as studentTQuantile, studentTTwoSidedCdf } from "../reliability/studentT.ts";
 import { levenbergMarquardt } from "./lm.ts";
-import { studentTQuantile, studentTTwoSidedCdf } from "./studentT.ts";
 
 /** Relative agreement to `digits` significant digits. */
 function expectDigits(actual: number, certified: number, digits: number): void {

@@ -26,8 +26,8 @@
  */
 
 import { type ErrorDetail, MoldtwinError } from "../errors.ts";
+import { studentTTwoSidedQuantile } from "../reliability/studentT.ts";
 import { choleskySolve, inverseFromEigen, type Matrix, symmetricEigen, zeros } from "./linalg.ts";
-import { studentTQuantile } from "./studentT.ts";
 
 export interface LmParameter {
   name: string;
@@ -492,7 +492,9 @@ export function levenbergMarquardt(problem: LmProblem, options: LmOptions = {}):
   const covariance = rInv.map((row, i) => row.map((v, j) => (varianceFactor * v) / (scale[i]! * scale[j]!)));
   const correlation = rInv.map((row, i) => row.map((v, j) => v / Math.sqrt(rInv[i]![i]! * rInv[j]![j]!)));
   const quantile =
-    o.variance === "known" ? studentTQuantile(o.confidence, 1e9) : studentTQuantile(o.confidence, Math.max(1, dof));
+    o.variance === "known"
+      ? studentTTwoSidedQuantile(o.confidence, 1e9)
+      : studentTTwoSidedQuantile(o.confidence, Math.max(1, dof));
 
   const estimates: Record<string, LmEstimate> = {};
   ps.forEach((p, j) => {

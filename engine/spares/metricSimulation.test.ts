@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { MoldtwinError } from "../errors.ts";
+import { studentTQuantile } from "../reliability/studentT.ts";
 import { evaluateMetric, type MetricAllocation, type MetricProblem, metricAllocate } from "./metric.ts";
 import { syntheticFleet, TWO_SITES } from "./metricExamples.ts";
-import { type Estimate, simulateBaseStock, simulateMetric, studentTQuantile } from "./metricSimulation.ts";
+import { type Estimate, simulateBaseStock, simulateMetric } from "./metricSimulation.ts";
 import { evaluateBaseStock } from "./stocking.ts";
 
 /** value ∈ [mean − k·halfWidth, mean + k·halfWidth]. */

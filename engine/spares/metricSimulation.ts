@@ -26,6 +26,8 @@
  * event: a demand, a supplier arrival at the depot or a shipment arrival at a site, each kept in FIFO ring
  * buffers because deterministic lead times preserve order) merges them in time order. No allocation per event.
  */
+
+import { studentTQuantile } from "../reliability/studentT.ts";
 import { uniform01 } from "../sweep/random.ts";
 import { compileMetricProblem, type MetricAllocation, type MetricProblem, pressShareUp } from "./metric.ts";
 import {
@@ -37,55 +39,6 @@ import {
   requireSeed,
   requireTarget,
 } from "./stockingChecks.ts";
-
-// ---------------------------------------------------------------------------------------------------------------
-// Student t quantile (for the confidence intervals).
-
-/**
- * P(|T| ≤ t) for Student's t with ν (integer ≥ 1) degrees of freedom: the closed finite series of Abramowitz &
- * Stegun 26.7.3–26.7.4 in θ = atan(t/√ν).
- */
-function studentTwoSidedCdf(t: number, nu: number): number {
-  const theta = Math.atan(t / Math.sqrt(nu));
-  const c = Math.cos(theta);
-  const s = Math.sin(theta);
-  const c2 = c * c;
-  if (nu % 2 === 1) {
-    if (nu === 1) return (2 / Math.PI) * theta;
-    let term = c;
-    let sum = c;
-    for (let k = 3; k <= nu - 2; k += 2) {
-      term *= (c2 * (k - 1)) / k;
-      sum += term;
-    }
-    return (2 / Math.PI) * (theta + s * sum);
-  }
-  let term = 1;
-  let sum = 1;
-  for (let k = 2; k <= nu - 2; k += 2) {
-    term *= (c2 * (k - 1)) / k;
-    sum += term;
-  }
-  return s * sum;
-}
-
-/** Quantile of Student's t with ν degrees of freedom (integer ≥ 1), 0 < p < 1; bisection to 1e-12. */
-export function studentTQuantile(p: number, nu: number): number {
-  requireTarget("p", p);
-  requireCount("nu", nu, 1, "degrees of freedom");
-  if (p === 0.5) return 0;
-  if (p < 0.5) return -studentTQuantile(1 - p, nu);
-  const a = 2 * p - 1;
-  let lo = 0;
-  let hi = 1;
-  while (studentTwoSidedCdf(hi, nu) < a) hi *= 2;
-  for (let k = 0; k < 200 && hi - lo > 1e-12 * Math.max(1, hi); k++) {
-    const mid = 0.5 * (lo + hi);
-    if (studentTwoSidedCdf(mid, nu) < a) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
 
 /** A replication estimate: mean ± halfWidth (t interval). */
 export interface Estimate {

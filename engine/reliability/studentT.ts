@@ -1,6 +1,6 @@
 import { MoldtwinError } from "../errors.ts";
-import { brentRoot } from "../reliability/numeric.ts";
-import { normalQuantile } from "../reliability/special.ts";
+import { brentRoot } from "./numeric.ts";
+import { normalQuantile } from "./special.ts";
 
 /**
  * P(|T| ≤ t) for Student's t with an integer number of degrees of freedom, by the finite series of Abramowitz &
@@ -33,7 +33,7 @@ export function studentTTwoSidedCdf(t: number, dof: number): number {
  * The two-sided quantile t such that P(|T| ≤ t) = confidence, ν integer ≥ 1. Exact (Brent root of the A&S
  * 26.7.3/4 series) up to ν = 2000; beyond, the Cornish–Fisher expansion of A&S 26.7.5 in 1/ν (error < 1e-9 there).
  */
-export function studentTQuantile(confidence: number, dof: number): number {
+export function studentTTwoSidedQuantile(confidence: number, dof: number): number {
   if (!(confidence > 0 && confidence < 1) || !(Number.isInteger(dof) && dof >= 1)) {
     throw new MoldtwinError("TWIN_ERR_VALIDATION", `Student t quantile needs 0 < confidence < 1 and integer ν ≥ 1`, [
       { field: "confidence", value: confidence, allowed: "0 < confidence < 1" },
@@ -53,4 +53,11 @@ export function studentTQuantile(confidence: number, dof: number): number {
   // The t quantile lies above z; the Cauchy (ν = 1) quantile bounds it from above.
   const hi = Math.tan((Math.PI * confidence) / 2) + 1;
   return brentRoot((t) => studentTTwoSidedCdf(t, dof) - confidence, z * 0.999, hi, 1e-13);
+}
+
+/** The p-quantile of Student's t (one-sided, 0 < p < 1): the two-sided quantile of confidence |2p − 1|, signed. */
+export function studentTQuantile(p: number, dof: number): number {
+  if (p === 0.5) return 0;
+  const t = studentTTwoSidedQuantile(Math.abs(2 * p - 1), dof);
+  return p < 0.5 ? -t : t;
 }
