@@ -16,6 +16,7 @@ import { errorOf } from "../../test/errorOf.ts";
 import { resolveTwin } from "../../twin-models/resolve.ts";
 import type { ProcessSettings, TwinAdjustments } from "../../twin-models/schemas/process.ts";
 import { calibrate } from "./calibrate.ts";
+import { DEMO_HIDDEN } from "./demo.ts";
 import { calibrationDesign } from "./design.ts";
 import { cusumArl, DriftMonitor, ewmaChart, monitorPress, tabularCusum } from "./drift.ts";
 import { simulatedPress } from "./simulatedPress.ts";
@@ -67,14 +68,8 @@ const plant = JSON.parse(readFileSync(new URL("../../seeds/case-a-automotive.jso
 const a01 = plant.cells[0].presses.find((p: { id: string }) => p.id === "a01");
 const recipe: ProcessSettings = a01.settings;
 const twin = resolveTwin({ material: a01.material, machine: a01.machine, mold: a01.mold });
-const HIDDEN: Partial<TwinAdjustments> = {
-  viscosityFactor: 1.18,
-  heatTransferFactor: 0.85,
-  nozzleLossFactor: 1.4,
-  driveEfficiencyFactor: 0.9,
-  checkRingLeakageFraction: 0.04,
-  screwOutputFactor: 0.92,
-};
+/** The demo's hidden offsets (demo.ts). */
+const HIDDEN: TwinAdjustments = DEMO_HIDDEN;
 const design = calibrationDesign(twin, recipe);
 const WEAR_START = 300;
 const MASS_TOLERANCE = 0.001;

@@ -13,8 +13,8 @@ import type { Twin } from "../../twin-models/resolve.ts";
 import type { ProcessSettings, TwinAdjustments } from "../../twin-models/schemas/process.ts";
 import type { CompiledTwin } from "../molding/compile.ts";
 import { simulateShotInto } from "../molding/kernel.ts";
-import { IN, INPUT_SIZE, OUT, OUTPUT_SIZE } from "../molding/layout.ts";
-import { compiledTwin, toInputs } from "../molding/simulateShot.ts";
+import { INPUT_SIZE, OUT, OUTPUT_SIZE } from "../molding/layout.ts";
+import { compiledTwin, packAdjustments, toInputs } from "../molding/simulateShot.ts";
 import { cushionLossMm } from "../wear/archard.ts";
 import { dutyFromOutputs } from "../wear/shotDuty.ts";
 
@@ -192,12 +192,7 @@ export class ShotPredictor {
     }
     const inp = this.inputs;
     inp.set(b);
-    inp[IN.viscosityFactor] = adjustments.viscosityFactor;
-    inp[IN.heatTransferFactor] = adjustments.heatTransferFactor;
-    inp[IN.checkRingLeakageFraction] = adjustments.checkRingLeakageFraction;
-    inp[IN.driveEfficiencyFactor] = adjustments.driveEfficiencyFactor;
-    inp[IN.nozzleLossFactor] = adjustments.nozzleLossFactor;
-    inp[IN.screwOutputFactor] = adjustments.screwOutputFactor;
+    packAdjustments(adjustments, inp);
     const o = this.out;
     simulateShotInto(this.compiled, inp, o);
     const I = OUTPUT_INDEX;

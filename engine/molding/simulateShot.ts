@@ -142,6 +142,11 @@ function packInputs(twin: Twin, s: ProcessSettings, into: Float64Array): void {
   into[IN.coolingTimeS] = s.coolingTimeS;
   into[IN.backPressureMPa] = s.backPressureMPa;
   into[IN.screwSpeedRpm] = s.screwSpeedRpm;
+  packAdjustments(a, into);
+}
+
+/** The twin's correction knobs into an input vector (calibration moves them on a packed recipe). */
+export function packAdjustments(a: TwinAdjustments, into: Float64Array): void {
   into[IN.viscosityFactor] = a.viscosityFactor;
   into[IN.heatTransferFactor] = a.heatTransferFactor;
   into[IN.checkRingLeakageFraction] = a.checkRingLeakageFraction;
