@@ -7,6 +7,7 @@ import {
   OPCUAServer,
   SecurityPolicy,
   StatusCodes,
+  type UAEventType,
   type UAObject,
   type UAObjectType,
   type UAVariable,
@@ -15,7 +16,7 @@ import {
 } from "node-opcua";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
 import { NODESET_FILES, NS } from "./euromap77.ts";
-import { type CycleValues, type Fault, PressSim, STANDSTILL_REASONS } from "./pressSim.ts";
+import { type CycleValues, type Fault, PressSim } from "./pressSim.ts";
 
 /**
  * The embedded simulated cell (`moldtwin sim-cell`): a node-opcua server that loads the PlasticsRubber
@@ -51,6 +52,8 @@ export interface SimCellOptions {
 interface PressNodes {
   sim: PressSim;
   imm: UAObject;
+  /** The vendor cycle event type, raised every cycle. */
+  cycleEvent: UAEventType;
   vars: Record<string, UAVariable>;
   zones: UAVariable[];
   mouldZones: UAVariable[];
@@ -274,7 +277,6 @@ function exposePress(server: OPCUAServer, sim: PressSim, mouldZoneCount: number)
   set(path(imm, "MachineInformation", "ControllerName"), DataType.String, "moldtwin sim-cell");
   set(path(imm, "Jobs", "ActiveJob", "JobName"), DataType.String, sim.jobName);
   set(path(imm, "MachineMESConfiguration", "StandstillReasonsLockedByMES"), DataType.Boolean, false);
-  void STANDSTILL_REASONS;
   const vars: Record<string, UAVariable> = {
     isPresent: path(imm, "MachineStatus", "IsPresent"),
     machineMode: path(imm, "MachineStatus", "MachineMode"),
@@ -291,6 +293,7 @@ function exposePress(server: OPCUAServer, sim: PressSim, mouldZoneCount: number)
   const n: PressNodes = {
     sim,
     imm,
+    cycleEvent: as.findEventType("SimCycleParametersEventType", own)!,
     vars,
     zones,
     mouldZones,
@@ -364,8 +367,6 @@ function publishCycle(n: PressNodes, v: CycleValues | null): void {
   set(n.vars.standstillReasonId!, DataType.String, "");
   publishCounters(n);
   set(n.vars.lastCycleTime!, DataType.Double, v.cycleTimeMs);
-  const as = n.imm.addressSpace;
-  const eventType = as.findEventType("SimCycleParametersEventType", as.getOwnNamespace().index)!;
   const d = (value: number) => new Variant({ dataType: DataType.Double, value });
   const c64 = (value: number) =>
     new Variant({
@@ -375,7 +376,7 @@ function publishCycle(n: PressNodes, v: CycleValues | null): void {
     });
   const v_ = (dataType: DataType, value: unknown, array = false) =>
     new Variant({ dataType, arrayType: array ? VariantArrayType.Array : VariantArrayType.Scalar, value });
-  n.imm.raiseEvent(eventType, {
+  n.imm.raiseEvent(n.cycleEvent, {
     sourceName: v_(DataType.String, s.id),
     cycleTime: d(v.cycleTimeMs),
     cycleQuality: v_(DataType.Int32, v.cycleQuality),

@@ -305,7 +305,7 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
       const model = String((await readPath(conn.session, imm.nodeId, IDENTITY_PATHS.model!, ns)) ?? "");
       await track(press);
       const h = handlersFor(press);
-      const signals = await subscribeMachine(conn, imm.nodeId, press, ns, o.publishingIntervalMs ?? 100, {
+      const signals = await subscribeMachine(conn, imm.nodeId, ns, o.publishingIntervalMs ?? 100, {
         onSignal: h.onSignal,
         onState: h.onState,
         onCycle: (fields, receivedMs) => {
@@ -528,7 +528,6 @@ interface MachineHandlers {
 async function subscribeMachine(
   conn: { session: ClientSession; subscription: ClientSubscription },
   imm: NodeId,
-  press: string,
   ns: NsIndex,
   intervalMs: number,
   h: MachineHandlers,
@@ -568,8 +567,9 @@ async function subscribeMachine(
     { samplingInterval: Math.min(100, intervalMs), queueSize: 10, discardOldest: true },
     TimestampsToReturn.Both,
   );
+  const byNode = new Map(items.map((i) => [i.nodeId.toString(), i]));
   group.on("changed", (monitoredItem, dv) => {
-    const i = items.find((x) => x.nodeId.toString() === monitoredItem.itemToMonitor.nodeId.toString());
+    const i = byNode.get(monitoredItem.itemToMonitor.nodeId.toString());
     if (!i) return;
     if (i.kind === "state") h.onState(i.signal, dv);
     else h.onSignal(i.signal, dv);
@@ -586,7 +586,6 @@ async function subscribeMachine(
     TimestampsToReturn.Both,
   );
   events.on("changed", (fields: unknown) => h.onCycle(fields as Variant[], Date.now()));
-  void press;
   return items.map((i) => i.signal);
 }
 

@@ -38,16 +38,17 @@ export async function subscribeTagMapped(
     { samplingInterval: 100, queueSize: 100, discardOldest: false },
     TimestampsToReturn.Both,
   );
+  const indexOf = new Map(ids.map((id, k) => [normalized(id), k]));
   group.on("changed", (item, dv) => {
     const id = item.itemToMonitor.nodeId.toString();
-    const k = ids.findIndex((x) => sameNode(x, id));
-    if (k < 0) return;
+    const k = indexOf.get(normalized(id));
+    if (k === undefined) return;
     if (k < names.length) {
       h.onSignal(names[k]!, dv);
       return;
     }
     const value = counterValue(dv);
-    if (entry.cycleTimeMs && sameNode(entry.cycleTimeMs, id)) {
+    if (entry.cycleTimeMs && k === ids.length - 1) {
       lastCycleTimeMs = value;
       return;
     }
@@ -82,9 +83,8 @@ export async function subscribeTagMapped(
 }
 
 /** `s=x` and `ns=0;s=x` name the same node. */
-function sameNode(a: string, b: string): boolean {
-  const norm = (x: string): string => (x.startsWith("ns=") ? x : `ns=0;${x}`);
-  return norm(a) === norm(b);
+function normalized(nodeId: string): string {
+  return nodeId.startsWith("ns=") ? nodeId : `ns=0;${nodeId}`;
 }
 
 function counterValue(dv: DataValue): number | null {
