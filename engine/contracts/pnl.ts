@@ -178,7 +178,8 @@ export function evaluatePnl(
   const platform = c.platformEurPerPressMonth * P;
   const holding = (model.spares.stockValueEur * c.holdingRatePerYear) / 12;
   const monthlyFees = price.monthlyFeePerPressEur * P;
-  const disc = (m: number): number => (1 + c.discountRatePerYear) ** (-(m + 1) / 12);
+  // End-of-month discount factors, once per evaluation (not per run and month).
+  const discount = Float64Array.from({ length: M }, (_, m) => (1 + c.discountRatePerYear) ** (-(m + 1) / 12));
   const sla = terms.sla;
   const windowMonths = sla?.window === "year" ? 12 : 1;
   const W = Math.ceil(M / windowMonths);
@@ -323,7 +324,7 @@ export function evaluatePnl(
       cost += costM;
       const cash = rev - costM;
       res.monthlyMargin[r * M + m] = cash;
-      npv += cash * disc(m);
+      npv += cash * discount[m]!;
       // The customer pays the provider's invoice (fees, T&M, energy share and bonus, less penalties; yield credits
       // are deducted at the end), its energy bill and the cost of its presses standing still.
       customer += rev + kWhM * customerEnergyPrice + (unplannedH + plannedH) * c.customerDowntimeEurPerH;

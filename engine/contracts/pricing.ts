@@ -115,10 +115,12 @@ export function priceTier(sim: ContractSimulation, tier: ContractTier): TierPric
         : { ...given, feePerGoodPartEur: fee };
   const risk = scenario.risk;
   const evalAt = (fee: number): RunPnl => evaluatePnl(model, outcomes, scenario, terms, priceAt(fee));
+  // The bisection needs only the shortfall count (and the CVaR when limited), not a whole price point.
   const feasibleAt = (pnl: RunPnl): boolean => {
-    const point = pointOf(pnl, 0, risk.marginTargetShare, risk.cvarLevel);
-    if (point.shortfallProbability.p > risk.maxShortfallProbability) return false;
-    return risk.cvarLimitEur === undefined || point.cvarEur <= risk.cvarLimitEur;
+    let shortfalls = 0;
+    for (let r = 0; r < pnl.runs; r++) if (pnl.margin[r]! < risk.marginTargetShare * pnl.revenue[r]!) shortfalls++;
+    if (shortfalls / pnl.runs > risk.maxShortfallProbability) return false;
+    return risk.cvarLimitEur === undefined || tailRisk(pnl.margin, risk.cvarLevel).cvar <= risk.cvarLimitEur;
   };
   // Bracket the lowest feasible fee, then bisect.
   let lo = 0;

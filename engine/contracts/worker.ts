@@ -1,3 +1,4 @@
+import { move } from "piscina";
 import type { ContractScenario } from "../../twin-models/schemas/contract.ts";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
 import { type ContractModel, compileContract, type ModelVariation } from "./model.ts";
@@ -21,11 +22,13 @@ let cached: { key: string; model: ContractModel } | null = null;
 export default function contractRuns(task: ContractTask): Float64Array {
   const key = JSON.stringify([task.scenario, task.plant]);
   if (cached?.key !== key) cached = { key, model: compileContract(task.scenario, task.plant) };
-  return simulateOutcomes(cached.model, {
+  const out = simulateOutcomes(cached.model, {
     seed: task.scenario.seed,
     runFrom: task.runFrom,
     runTo: task.runTo,
     pdm: task.pdm,
     variation: task.variation,
   });
+  // Moved, not copied: ≈ 1 MB per task of 250 runs.
+  return move(out) as unknown as Float64Array;
 }
