@@ -85,6 +85,9 @@ export function table(title: string, obj: Record<string, unknown>, indent = "  "
   return `${title}\n${rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`).join("\n")}\n`;
 }
 
+/** A share as a percentage with the given decimals: 0.9521 → "95.21 %". */
+export const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)} %`;
+
 export const eur = (x: number): string => `${Math.round(x).toLocaleString("en-US")} EUR`;
 
 /** Rows under a header, each column padded to its widest cell, indented for a report. */

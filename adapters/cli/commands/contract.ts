@@ -10,7 +10,7 @@ import { loadPlantRef } from "../../plantFile.ts";
 import { type ReportSection, renderReport } from "../../report/html.ts";
 import { barChart, lineChart } from "../../svg/chart.ts";
 import { tornadoChart } from "../../svg/tornado.ts";
-import { columns, eur, fmt, printJson, readJsonFile, run } from "../io.ts";
+import { columns, eur, fmt, pct, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 import { parseWorkers } from "./window.ts";
 
@@ -20,7 +20,6 @@ import { parseWorkers } from "./window.ts";
  * the price–risk curve and the customer's view. Both can write an HTML report with charts.
  */
 
-const pct = (x: number, d = 2): string => `${(100 * x).toFixed(d)} %`;
 const kEur = (x: number): string => `${(x / 1000).toLocaleString("en-US", { maximumFractionDigits: 1 })} kEUR`;
 
 function loadScenario(path: string, o: { runs?: string; seed?: string }): ContractScenario {

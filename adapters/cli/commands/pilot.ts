@@ -9,7 +9,7 @@ import { parse } from "../../../twin-models/validate.ts";
 import { loadPlantRef } from "../../plantFile.ts";
 import { renderReport } from "../../report/html.ts";
 import { barChart, lineChart } from "../../svg/chart.ts";
-import { columns, eur, fmt, printJson, readJsonFile, readTextFile, run } from "../io.ts";
+import { columns, eur, fmt, pct, printJson, readJsonFile, readTextFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 import { readPressEventsCsv } from "./kpi.ts";
 import { parseWorkers } from "./window.ts";
@@ -18,8 +18,6 @@ import { parseWorkers } from "./window.ts";
  * `moldtwin pilot <scenario.json>`: the shadow pilot — TCO both ways, the contract P&L that would have been,
  * energy savings and reality against the projection's P10–P90; a text report, JSON, and an HTML report.
  */
-
-const pct = (x: number, d = 1): string => `${(100 * x).toFixed(d)} %`;
 
 export function pilotReport(r: PilotResult): string {
   const b = r.periods.baseline;
@@ -44,7 +42,7 @@ export function pilotReport(r: PilotResult): string {
     ),
   );
   const t = r.tco;
-  s += `\n  customer's total cost of ownership: baseline ${eur(t.baseline.perPressMonthEur)} per press-month (${eur(t.baseline.perThousandGoodPartsEur)} per 1,000 good parts), shadow ${eur(t.shadow.perPressMonthEur)} (${eur(t.shadow.perThousandGoodPartsEur)}): ${t.savingShare >= 0 ? "saves" : "costs"} ${pct(Math.abs(t.savingShare))}\n`;
+  s += `\n  customer's total cost of ownership: baseline ${eur(t.baseline.perPressMonthEur)} per press-month (${eur(t.baseline.perThousandGoodPartsEur)} per 1,000 good parts), shadow ${eur(t.shadow.perPressMonthEur)} (${eur(t.shadow.perThousandGoodPartsEur)}): ${t.savingShare >= 0 ? "saves" : "costs"} ${pct(Math.abs(t.savingShare), 1)}\n`;
   s += columns(
     ["", "baseline per press-month", "shadow per press-month"],
     [...new Set([...Object.keys(t.baseline.breakdown), ...Object.keys(t.shadow.breakdown)])].map((k) => [
@@ -54,9 +52,9 @@ export function pilotReport(r: PilotResult): string {
     ]),
   );
   const p = r.contractPnl;
-  s += `\n  the contract's P&L that would have been (shadow period): revenue ${eur(p.revenueEur)}, penalties ${eur(p.penaltiesEur)} (${p.breaches} months in breach), cost ${eur(p.costEur)}, margin ${eur(p.marginEur)} (${pct(p.revenueEur > 0 ? p.marginEur / p.revenueEur : 0)})\n`;
+  s += `\n  the contract's P&L that would have been (shadow period): revenue ${eur(p.revenueEur)}, penalties ${eur(p.penaltiesEur)} (${p.breaches} months in breach), cost ${eur(p.costEur)}, margin ${eur(p.marginEur)} (${pct(p.revenueEur > 0 ? p.marginEur / p.revenueEur : 0, 1)})\n`;
   const e = r.energy;
-  s += `  energy: ${(1000 * e.baselineKWhPerPart).toFixed(3)} → ${(1000 * e.shadowKWhPerPart).toFixed(3)} Wh/part (${pct(e.savingShare)} less; ${Math.round(e.savedKWh).toLocaleString("en-US")} kWh, ${eur(e.savedEur)} over the shadow period)\n`;
+  s += `  energy: ${(1000 * e.baselineKWhPerPart).toFixed(3)} → ${(1000 * e.shadowKWhPerPart).toFixed(3)} Wh/part (${pct(e.savingShare, 1)} less; ${Math.round(e.savedKWh).toLocaleString("en-US")} kWh, ${eur(e.savedEur)} over the shadow period)\n`;
   const i = r.projection.insideShare;
   s += `\n  reality vs the projection (${r.projection.runs} runs): months inside P10–P90 — availability ${pct(i.availability, 0)}, good parts ${pct(i.goodParts, 0)}, Wh/part ${pct(i.kWhPerPart, 0)}, margin ${pct(i.marginEur, 0)} (a calibrated projection: ≈ 80 %)\n`;
   for (const w of r.warnings) s += `  warning: ${w}\n`;
@@ -112,9 +110,9 @@ export function pilotHtml(r: PilotResult): string {
       {
         heading: "Result",
         paragraphs: [
-          `Total cost of ownership for the customer: ${eur(r.tco.baseline.perPressMonthEur)} per press-month in the baseline, ${eur(r.tco.shadow.perPressMonthEur)} in the shadow period (${pct(r.tco.savingShare)} ${r.tco.savingShare >= 0 ? "less" : "more"}).`,
+          `Total cost of ownership for the customer: ${eur(r.tco.baseline.perPressMonthEur)} per press-month in the baseline, ${eur(r.tco.shadow.perPressMonthEur)} in the shadow period (${pct(r.tco.savingShare, 1)} ${r.tco.savingShare >= 0 ? "less" : "more"}).`,
           `The contract would have earned the provider ${eur(r.contractPnl.marginEur)} on ${eur(r.contractPnl.revenueEur)} of revenue, with ${eur(r.contractPnl.penaltiesEur)} of penalties (${r.contractPnl.breaches} months below the SLA).`,
-          `Energy per part fell ${pct(r.energy.savingShare)}: ${Math.round(r.energy.savedKWh).toLocaleString("en-US")} kWh (${eur(r.energy.savedEur)}) over the shadow period.`,
+          `Energy per part fell ${pct(r.energy.savingShare, 1)}: ${Math.round(r.energy.savedKWh).toLocaleString("en-US")} kWh (${eur(r.energy.savedEur)}) over the shadow period.`,
           `Share of recorded months inside the projection's P10–P90: availability ${pct(r.projection.insideShare.availability, 0)}, good parts ${pct(r.projection.insideShare.goodParts, 0)}, energy per part ${pct(r.projection.insideShare.kWhPerPart, 0)}, margin ${pct(r.projection.insideShare.marginEur, 0)}.`,
         ],
       },

@@ -6,7 +6,7 @@ import { parse } from "../../../twin-models/validate.ts";
 import { toCsv } from "../../csv.ts";
 import { loadPlantRef } from "../../plantFile.ts";
 import { lineChart } from "../../svg/chart.ts";
-import { columns, eur, fmt, printJson, readJsonFile, run } from "../io.ts";
+import { columns, eur, fmt, pct, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 
 /**
@@ -31,8 +31,6 @@ export const REQUISITION_COLUMNS: (keyof Requisition & string)[] = [
 export function writeRequisitions(path: string, rows: Requisition[]): void {
   writeFileSync(path, path.endsWith(".json") ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, REQUISITION_COLUMNS));
 }
-
-const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)} %`;
 
 export function sparesChartSvg(r: SparesResult): string {
   const maxK = Math.max(...r.curve.map((p) => p.costEur / 1e3), ...r.plans.map((p) => p.stockValueEur / 1e3), 1);
