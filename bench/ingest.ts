@@ -1,8 +1,8 @@
 /**
  * Ingest benchmark (npm run bench). Prints figures; never asserts on time.
  *
- * The simulated cell serves 20 presses × 50 variables (4 barrel zones, 37 mould circuits, the power unit, 4 job
- * counters, 4 states) sampled at 10 Hz, plus a cycle event per press every cycle (real-time cycles: 7–40 s); the
+ * The simulated cell serves 20 presses × 50 variables (4 barrel zones, 36 mould circuits, the power unit, 4 job
+ * counters, 5 states) sampled at 10 Hz, plus a cycle event per press every cycle (real-time cycles: 7–40 s); the
  * ingest client subscribes to all of it and writes to a DuckDB file. Both run in this process on 2 cores (the
  * pessimistic case: a real cell is another machine). Reported: values/s stored, the latency from source timestamp
  * to the stored row (p50/p99/max), and the CPU share of the process.
@@ -22,7 +22,7 @@ console.log(`moldtwin ingest bench — Node ${process.version}`);
 const cell = await startSimCell({
   plant,
   port: 48_790,
-  mouldZones: 37,
+  mouldZones: 36,
   signalPeriodMs: 100,
   pkiDir: join(dir, "pki-s"),
 });
