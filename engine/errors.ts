@@ -23,6 +23,14 @@ export const ERROR_CODES = {
   SIM_ERR_NON_FINITE: { exitCode: 3, httpStatus: 500 },
   /** A run stopped by its caller (AbortSignal, Ctrl-C): nothing wrong with the input. */
   RUN_ERR_CANCELLED: { exitCode: 130, httpStatus: 409 },
+  /** A run's result asked for before the run is done. */
+  RUN_ERR_NOT_DONE: { exitCode: 2, httpStatus: 409 },
+  /** Too many runs waiting for a worker: try again later (the HTTP service's job queue). */
+  RUN_ERR_QUEUE_FULL: { exitCode: 75, httpStatus: 429 },
+  /** An HTTP request without a valid API token. */
+  AUTH_ERR_UNAUTHENTICATED: { exitCode: 2, httpStatus: 401 },
+  /** A valid token whose role may not use this route. (Another tenant's data answers TWIN_ERR_UNKNOWN_ID: 404.) */
+  AUTH_ERR_FORBIDDEN: { exitCode: 2, httpStatus: 403 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

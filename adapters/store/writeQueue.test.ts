@@ -73,4 +73,17 @@ describe("write queue", () => {
     expect(q.transactions).toBe(5);
     await q.drained();
   });
+
+  it("takes a write submitted right after another write resolves (no lost wake-up)", async () => {
+    // Regression: the pump used to clear its flag a microtask after it stopped, and a submit made in that window —
+    // the continuation of `await write()` — waited forever.
+    const db = fakeDb();
+    const q = new WriteQueue(db.tx);
+    for (let i = 0; i < 20; i++) {
+      await q.submit(1, true, db.write(`w${i}`));
+      await Promise.resolve().then(() => q.submit(1, true, db.write(`x${i}`)));
+    }
+    await q.drained();
+    expect(db.committed).toHaveLength(40);
+  });
 });

@@ -39,7 +39,7 @@ export class WriteQueue {
   submit<T>(weight: number, coalesce: boolean, apply: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ weight, coalesce, apply, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.pumping) this.pumping = this.pump().finally(() => (this.pumping = null));
+      if (!this.pumping) this.pumping = this.pump();
     });
   }
 
@@ -62,6 +62,12 @@ export class WriteQueue {
     return batch;
   }
 
+  /**
+   * Drains the queue. `pumping` is cleared in the same synchronous step as the last emptiness check: clearing it in a
+   * `.finally()` a microtask later left a window in which a submit saw a pump that had already stopped, and its job
+   * waited forever (a write right after another write's await, as the live hub's tee does). Every await in the loop
+   * is inside its own try, so the loop always reaches the clearing line.
+   */
   private async pump(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.take();
@@ -82,6 +88,7 @@ export class WriteQueue {
       }
       for (let k = 0; k < batch.length; k++) batch[k]!.resolve(results[k]);
     }
+    this.pumping = null;
   }
 
   private async runAlone(job: Job): Promise<void> {

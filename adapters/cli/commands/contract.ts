@@ -311,6 +311,11 @@ export function pricingHtml(r: PricingResult): string {
   });
 }
 
+/** The object `contract --json` prints; the HTTP job runner (adapters/http/jobWorker.ts) returns the same. */
+export function contractJson(sc: ContractScenario, r: ContractResult, report?: string) {
+  return { scenario: sc.name, ...r, ...(report ? { files: { report } } : {}) };
+}
+
 function commonOptions(cmd: Command): Command {
   return cmd
     .option("--runs <n>", "Monte Carlo runs (overrides the scenario)")
@@ -346,7 +351,7 @@ export function registerContract(program: Command): void {
           await closeSweepPools();
         }
         if (o.report) writeFileSync(o.report, contractHtml(r));
-        if (o.json) printJson({ scenario: sc.name, ...r, ...(o.report ? { files: { report: o.report } } : {}) });
+        if (o.json) printJson(contractJson(sc, r, o.report));
         else {
           process.stdout.write(contractReport(r));
           if (o.report) process.stdout.write(`report: ${o.report}\n`);

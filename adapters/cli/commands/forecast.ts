@@ -110,6 +110,11 @@ export function forecastReport(r: ForecastResult, top = 15): string {
   return s;
 }
 
+/** The object `forecast --json` prints; the HTTP job runner (adapters/http/jobWorker.ts) returns the same. */
+export function forecastJson(sc: ForecastScenario, r: ForecastResult, workers: number, files: Record<string, string>) {
+  return { scenario: sc.name, ...r, workers, files };
+}
+
 export function registerForecast(program: Command): void {
   program
     .command("forecast <scenario>")
@@ -141,7 +146,7 @@ export function registerForecast(program: Command): void {
         if (o.workOrders) writeWorkOrders(o.workOrders, r.workOrders);
         if (o.svg) writeFileSync(o.svg, forecastChartSvg(r));
         const files = { ...(o.workOrders ? { workOrders: o.workOrders } : {}), ...(o.svg ? { svg: o.svg } : {}) };
-        if (o.json) printJson({ scenario: sc.name, ...r, workers, files });
+        if (o.json) printJson(forecastJson(sc, r, workers, files));
         else {
           process.stdout.write(forecastReport(r));
           for (const [k, v] of Object.entries(files)) process.stdout.write(`${k}: ${v}\n`);

@@ -148,6 +148,11 @@ export function sparesReport(r: SparesResult, top = 12): string {
   return s;
 }
 
+/** The object `spares --json` prints; the HTTP job runner (adapters/http/jobWorker.ts) returns the same. */
+export function sparesJson(sc: SparesScenario, r: SparesResult, files: Record<string, string>) {
+  return { scenario: sc.name, ...r, files };
+}
+
 export function registerSpares(program: Command): void {
   program
     .command("spares <scenario>")
@@ -174,7 +179,7 @@ export function registerSpares(program: Command): void {
           ...(o.svg ? { svg: o.svg } : {}),
           ...(o.requisitions ? { requisitions: o.requisitions } : {}),
         };
-        if (o.json) printJson({ scenario: sc.name, ...r, files });
+        if (o.json) printJson(sparesJson(sc, r, files));
         else {
           process.stdout.write(sparesReport(r));
           for (const [k, v] of Object.entries(files)) process.stdout.write(`${k}: ${v}\n`);

@@ -1,26 +1,71 @@
 import type { Command } from "commander";
-import { DEFAULT_PLANT_PATH, loadPlant } from "../../plantFile.ts";
+import { MoldtwinError } from "../../../engine/errors.ts";
 import { numeric, run } from "../io.ts";
 
+/**
+ * `npm start`: the whole product — simulated Case A and Case B cells on OPC UA, ingest, the history store, the
+ * live twin with calibration, the job pool, the API and the 3D viewer — or the same against real endpoints.
+ */
 export function registerStart(program: Command): void {
   program
     .command("start")
-    .description("run the service on the embedded default plant (Case A) at http://localhost:8080")
-    .option("--plant <file>", "plant file", DEFAULT_PLANT_PATH)
+    .description("run the service: simulated cells (or real OPC UA endpoints), ingest, store, API and 3D viewer")
     .option("--port <port>", "HTTP port", process.env.PORT ?? "8080")
     .option("--host <host>", "interface to listen on", process.env.HOST ?? "0.0.0.0")
+    .option(
+      "--endpoint <url...>",
+      "real OPC UA endpoints to ingest instead of the simulated cells (env MOLDTWIN_OPCUA_ENDPOINTS, comma-separated)",
+    )
+    .option("--plant <file...>", "plant files (default: seeds/case-a-automotive.json and seeds/case-b-medical.json)")
+    .option("--state-dir <dir>", "tokens, history store and PKI", process.env.MOLDTWIN_STATE_DIR ?? ".moldtwin")
+    .option("--time-scale <x>", "simulated cells: wall seconds per simulated second (0.1 = 10× speed)", "1")
+    .option("--opcua-port <port>", "first port of the simulated cells", "48400")
+    .option("--no-demo-tokens", "do not seed demo tokens on first start")
     .action(async (o) =>
       run(false, async () => {
-        const plant = loadPlant(o.plant);
-        // fastify loads on use: every other command starts faster.
-        const { buildServer } = await import("../../http/server.ts");
-        const app = buildServer(plant);
         const port = numeric(o.port);
-        await app.listen({ port: typeof port === "number" ? port : 8080, host: o.host });
-        process.stdout.write(`moldtwin serving ${plant.name} at http://localhost:${port}/ (Ctrl-C to stop)\n`);
+        const timeScale = numeric(o.timeScale);
+        const opcuaPort = numeric(o.opcuaPort);
+        if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
+          throw new MoldtwinError("CLI_ERR_USAGE", `--port ${o.port}: an integer 0–65535`, [
+            { field: "--port", value: o.port, allowed: "an integer 0–65535" },
+          ]);
+        }
+        if (typeof timeScale !== "number" || !(timeScale > 0)) {
+          throw new MoldtwinError("CLI_ERR_USAGE", `--time-scale ${o.timeScale}: a number > 0`, [
+            { field: "--time-scale", value: o.timeScale, allowed: "a number > 0 (1 = real time)" },
+          ]);
+        }
+        const envEndpoints = (process.env.MOLDTWIN_OPCUA_ENDPOINTS ?? "").split(",").filter((s) => s.trim() !== "");
+        const endpoints: string[] = (o.endpoint as string[] | undefined) ?? envEndpoints;
+        const log = (line: string): void => {
+          process.stdout.write(`${line}\n`);
+        };
+        const { startService } = await import("../../http/service.ts");
+        const service = await startService({
+          port,
+          host: o.host,
+          stateDir: o.stateDir,
+          ...(o.plant ? { plantFiles: o.plant as string[] } : {}),
+          ...(endpoints.length ? { endpoints } : {}),
+          timeScale,
+          opcuaBasePort: typeof opcuaPort === "number" ? opcuaPort : 48400,
+          demoTokens: o.demoTokens !== false,
+          log,
+        });
+        log(`\nmoldtwin is running at ${service.url} (API docs at ${service.url}docs) — Ctrl-C stops it`);
+        const names = Object.keys(service.tokens);
+        if (names.length > 0) {
+          log("\nDemo tokens (open the URL with #token=<token>, or send Authorization: Bearer <token>):");
+          for (const name of names) log(`  ${name.padEnd(20)} ${service.url}#token=${service.tokens[name]}`);
+        }
+        let stopping = false;
         const stop = async (signal: string): Promise<void> => {
-          process.stdout.write(`\n${signal}: shutting down\n`);
-          await app.close();
+          if (stopping) return;
+          stopping = true;
+          log(`\n${signal}: shutting down`);
+          await service.stop();
+          log("stopped");
           process.exit(0);
         };
         process.once("SIGINT", () => void stop("SIGINT"));

@@ -85,6 +85,11 @@ export function windowReport(r: WindowResult): string {
   return s;
 }
 
+/** The object `window --json` prints; the HTTP job runner (adapters/http/jobWorker.ts) returns the same. */
+export function windowJson(r: WindowResult, workers: number, files: Record<string, string>) {
+  return { ...r, workers, files };
+}
+
 export function registerWindow(program: Command): void {
   program
     .command("window <scenario>")
@@ -122,7 +127,7 @@ export function registerWindow(program: Command): void {
           progress.stop();
           if (o.svg) writeFileSync(o.svg, areaDiagramSvg(r));
           const files = { ...(o.out ? { arrow: o.out } : {}), ...(o.svg ? { svg: o.svg } : {}) };
-          if (o.json) printJson({ ...r, workers, files });
+          if (o.json) printJson(windowJson(r, workers, files));
           else {
             process.stdout.write(windowReport(r));
             for (const [k, v] of Object.entries(files)) process.stdout.write(`${k}: ${v}\n`);
