@@ -39,7 +39,8 @@ const PRINCIPALS: Principal[] = [
 let svc: Service;
 let stateDir: string;
 const partIds: Record<TenantId, string> = { "autoparts-demo": "", "medtech-demo": "" };
-let staffRunId = "";
+/** A finished run per kind, started by the admin (the maker's tenant). */
+const staffRuns: Record<string, string> = {};
 let systemRunId = "";
 
 const smallWindow = (): Record<string, unknown> => {
@@ -110,28 +111,29 @@ beforeAll(async () => {
   for (const [tenant, ids] of Object.entries(TENANT_IDS) as [TenantId, (typeof TENANT_IDS)[TenantId]][]) {
     partIds[tenant] = await until(
       async () => {
-        const r = await call("GET", `/api/presses/${ids.presses[0]}/history`, admin());
-        const cycles = (r.json as { cycles: { partIds: string[] }[] }).cycles;
-        return cycles.flatMap((c) => c.partIds).find((p) => p !== "");
+        for (const press of ids.presses) {
+          const r = await call("GET", `/api/presses/${press}/history`, admin());
+          const cycles = (r.json as { cycles: { partIds: string[] }[] }).cycles;
+          const part = cycles.flatMap((c) => c.partIds).find((p) => p !== "");
+          if (part) return part;
+        }
+        return null;
       },
       60_000,
       `a stored part of ${tenant}`,
     );
   }
-  const run = await call("POST", "/api/runs", admin(), { kind: "window", scenario: smallWindow() });
-  staffRunId = (run.json as { id: string }).id;
-  await until(
-    async () => (await call("GET", `/api/runs/${staffRunId}`, admin())).json as { status: string } | null,
-    60_000,
-    "the window run",
-  ).then(async () =>
-    until(
-      async () =>
-        ((await call("GET", `/api/runs/${staffRunId}`, admin())).json as { status: string }).status === "done",
-      60_000,
-      "the window run to finish",
-    ),
-  );
+  // One finished run of each kind a role starts first, for the run routes.
+  for (const kind of ["window", "forecast", "contract"]) {
+    const run = await call("POST", "/api/runs", admin(), bodyOfKind(kind));
+    const id = (run.json as { id: string }).id;
+    staffRuns[kind] = id;
+    await until(
+      async () => ((await call("GET", `/api/runs/${id}`, admin())).json as { status: string }).status === "done",
+      90_000,
+      `the ${kind} run to finish`,
+    );
+  }
   systemRunId = [...svc.jobs.list()].find((r) => r.tenant === "system")!.id;
 }, 180_000);
 
@@ -153,7 +155,7 @@ function paramValue(name: string, tenant: TenantId, own: boolean, role: Role): s
     case "partId":
       return partIds[tenant];
     case "runId":
-      return own ? staffRunId : systemRunId;
+      return own ? staffRuns[RUN_KINDS_BY_ROLE[role][0] ?? "window"]! : systemRunId;
     case "scenarioId": {
       const kind = RUN_KINDS_BY_ROLE[role][0];
       if (kind === "window") return "clip-window";
@@ -169,16 +171,17 @@ function fill(url: string, tenant: TenantId, own: boolean, role: Role = "admin")
   return url.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(paramValue(name, tenant, own, role)));
 }
 
+function bodyOfKind(kind: string): unknown {
+  if (kind === "window") return { kind, scenario: smallWindow() };
+  if (kind === "forecast") return { kind, scenarioId: "case-b-forecast" };
+  const contract = JSON.parse(readFileSync(new URL("../scenarios/case-b-contract.json", import.meta.url), "utf8"));
+  return { kind, scenario: { ...contract, runs: 200 } };
+}
+
 /** A body each POST route accepts from `role`. */
 function bodyFor(method: string, url: string, role: Role): unknown {
   if (method !== "POST") return undefined;
-  if (url === "/api/runs") {
-    const kind = RUN_KINDS_BY_ROLE[role][0] ?? "window";
-    if (kind === "window") return { kind, scenario: smallWindow() };
-    if (kind === "forecast") return { kind, scenarioId: "case-b-forecast" };
-    const contract = JSON.parse(readFileSync(new URL("../scenarios/case-b-contract.json", import.meta.url), "utf8"));
-    return { kind, scenario: { ...contract, runs: 200 } };
-  }
+  if (url === "/api/runs") return bodyOfKind(RUN_KINDS_BY_ROLE[role][0] ?? "window");
   if (url === "/api/simulate") {
     return {
       kind: "shot",
@@ -263,8 +266,13 @@ describe("the service: tenants, roles and isolation on every route", () => {
     const res = await call("GET", `/api/runs/${systemRunId}`, admin());
     expect(res.status).toBe(404);
     const list = (await call("GET", "/api/runs", admin())).json as { runs: { id: string; tenant: string }[] };
-    expect(list.runs.map((r) => r.id)).toContain(staffRunId);
+    expect(list.runs.map((r) => r.id)).toEqual(expect.arrayContaining(Object.values(staffRuns)));
     expect(list.runs.every((r) => r.tenant === "moldtwin-maker")).toBe(true);
+    // Within the maker, a role sees only the kinds it may run: no contract economics for the process engineer.
+    const pe = svc.tokens["process-engineer"]!;
+    expect((await call("GET", `/api/runs/${staffRuns.contract}/result`, pe)).status).toBe(404);
+    const peRuns = (await call("GET", "/api/runs", pe)).json as { runs: { kind: string }[] };
+    expect(new Set(peRuns.runs.map((r) => r.kind))).toEqual(new Set(["window"]));
   });
 
   it("a customer sees its own cell's presses, live, and never another tenant's", async () => {

@@ -55,7 +55,11 @@ export async function buildApp(ctx: ServiceContext): Promise<BuiltApp> {
   });
 
   app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof MoldtwinError) return reply.status(err.httpStatus).send(err.toJSON());
+    if (err instanceof MoldtwinError) {
+      // Shed load politely: a full queue says when to come back.
+      if (err.httpStatus === 429) reply.header("retry-after", "5");
+      return reply.status(err.httpStatus).send(err.toJSON());
+    }
     const e = err as {
       statusCode?: number;
       validation?: { instancePath: string; message?: string; params?: unknown }[];

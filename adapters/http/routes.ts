@@ -224,7 +224,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext):
     return reply.status(202).send(info);
   });
   app.get("/api/runs", { config: { roles: RUNNERS } }, async (req) => ({
-    runs: ctx.jobs.list().filter((r) => req.scope.ownsRun(r)),
+    runs: ctx.jobs.list().filter((r) => req.scope.canSeeRun(r)),
   }));
   app.get("/api/runs/:runId", { config: { roles: RUNNERS }, schema: { params: RunParams } }, async (req) =>
     ownRun(ctx, req.scope, req.params),
@@ -233,12 +233,21 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext):
     const run = ownRun(ctx, req.scope, req.params);
     return ctx.jobs.cancel(run.id) ?? run;
   });
-  app.get("/api/runs/:runId/result", { config: { roles: RUNNERS }, schema: { params: RunParams } }, async (req) => {
-    const run = ownRun(ctx, req.scope, req.params);
-    const result = ctx.jobs.result(run.id);
-    if (result === undefined) throw notDone(run);
-    return result;
-  });
+  app.get(
+    "/api/runs/:runId/result",
+    { config: { roles: RUNNERS }, schema: { params: RunParams } },
+    async (req, reply) => {
+      const run = ownRun(ctx, req.scope, req.params);
+      if (!req.scope.permissions.costs) {
+        const result = ctx.jobs.result(run.id); // an object, so the costs net (app.ts) sees it
+        if (result === undefined) throw notDone(run);
+        return result;
+      }
+      const json = ctx.jobs.resultJson(run.id); // serialised once by the job runner: sent as is
+      if (json === undefined) throw notDone(run);
+      return reply.type("application/json; charset=utf-8").send(json);
+    },
+  );
   app.get(
     "/api/runs/:runId/result.arrow",
     { config: { roles: RUNNERS }, schema: { params: RunParams } },
@@ -272,7 +281,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext):
 function ownRun(ctx: ServiceContext, scope: TenantScope, params: unknown): RunInfo {
   const id = (params as { runId: string }).runId;
   const run = ctx.jobs.get(id);
-  if (!run || !scope.ownsRun(run)) throw unknown("run", id);
+  if (!run || !scope.canSeeRun(run)) throw unknown("run", id);
   return run;
 }
 

@@ -108,9 +108,9 @@ export class TenantScope {
     return p;
   }
 
-  /** Runs belong to the tenant that started them. */
-  ownsRun(run: { tenant: string }): boolean {
-    return run.tenant === this.principal.tenant.id;
+  /** Runs belong to the tenant that started them; within it a role sees the kinds it may run (no costs to others). */
+  canSeeRun(run: { tenant: string; kind: string }): boolean {
+    return run.tenant === this.principal.tenant.id && this.permissions.runKinds.includes(run.kind);
   }
 
   requireRunKind(kind: string): void {
