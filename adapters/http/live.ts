@@ -40,6 +40,7 @@ export interface LivePress {
   oee: number | null;
   peakPressureBar: number | null;
   lastCycleAtMs: number | null;
+  /** Alerts of severity ≥ 400 among the last 30 logbook entries. */
   alerts: number;
 }
 
@@ -72,6 +73,8 @@ const ALARM_HOLD_MS = 60_000;
 const OIL_ALARM_C = 60;
 const MAINTENANCE_REASONS = new Set(["ST-MOULD"]);
 const MAX_ALERTS = 30;
+/** Logbook entries from this severity up count as alerts on the label (standstills are 400; presence changes 100). */
+const ALERT_SEVERITY = 400;
 
 class PressLive {
   readonly atMs = new Float64Array(RING);
@@ -262,7 +265,7 @@ export class LiveHub {
       oee: p.kpis().oee,
       peakPressureBar: p.lastPeakBar(),
       lastCycleAtMs: p.lastCycleAtMs,
-      alerts: p.alerts.length,
+      alerts: p.alerts.reduce((n, a) => n + (a.severity >= ALERT_SEVERITY ? 1 : 0), 0),
     };
   }
 

@@ -117,7 +117,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
       endpoints,
       sink: live.tee(store),
       pkiDir: join(stateDir, "pki", "client"),
-      log: (line) => log(`ingest: ${line}`),
+      // One line per press found is noise at start; the summary below says how many.
+      log: (line) => {
+        if (!line.startsWith("found ")) log(`ingest: ${line}`);
+      },
     });
     cleanups.push(() => ingest.stop());
     log(`ingest: ${ingest.presses.length} presses from ${endpoints.length} endpoint(s)`);
