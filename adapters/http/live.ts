@@ -289,8 +289,9 @@ export class LiveHub {
     return out;
   }
 
+  /** The press's alerts (severity ≥ 400), newest first. */
   alerts(id: string): Alert[] {
-    return [...(this.presses.get(id)?.alerts ?? [])].reverse();
+    return (this.presses.get(id)?.alerts ?? []).filter((a) => a.severity >= ALERT_SEVERITY).reverse();
   }
 
   calibration(id: string): {

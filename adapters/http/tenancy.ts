@@ -133,10 +133,10 @@ export function unknown(what: string, id: string): MoldtwinError {
 }
 
 /**
- * Keys that carry money: prices, costs, margins, penalties, revenue. For principals without the costs permission
+ * Keys that carry money: prices, costs, money margins (not the process window's physical margins), penalties, revenue. For principals without the costs permission
  * they are removed from every response (a net under the routes, which do not send them to customers anyway).
  */
-const COST_KEY = /(eur|cost|price|margin|revenue|penalt|fee|npv|profit|var$|cvar)/i;
+const COST_KEY = /(eur|cost|price|revenue|penalt|fee|npv|profit|^c?var|marginShare|marginHistogram)/i;
 
 export function redactCosts(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactCosts);

@@ -68,6 +68,11 @@ export class PressSim {
   /** Cycles left in the current standstill (0: producing) and its reason. */
   standstillCycles = 0;
   standstillReason = "";
+  /**
+   * Cycle slots ticked, produced or not: the standstill draws are keyed on it. (Keyed on the machine counter, which
+   * does not move in a standstill, a press drew the same number again when a standstill ended and stood forever.)
+   */
+  private slot = 0;
   private readonly twin: Twin;
   private readonly press: PlantPress;
   private readonly seed: number;
@@ -117,15 +122,16 @@ export class PressSim {
   /** Advances one cycle: a standstill tick (null) or a produced cycle with its values. */
   nextCycle(nowMs: number): CycleValues | null {
     const n = this.machineCycleCounter + 1;
+    const slot = ++this.slot;
     if (this.standstillCycles > 0) {
       this.standstillCycles--;
       if (this.standstillCycles === 0) this.standstillReason = "";
       return null;
     }
-    if (uniform01(this.seed, 0x5200 + this.index, n, 0) < 0.003) {
-      this.standstillCycles = 5 + Math.floor(55 * uniform01(this.seed, 0x5200 + this.index, n, 1));
+    if (uniform01(this.seed, 0x5200 + this.index, slot, 0) < 0.003) {
+      this.standstillCycles = 5 + Math.floor(55 * uniform01(this.seed, 0x5200 + this.index, slot, 1));
       const r =
-        STANDSTILL_REASONS[Math.floor(uniform01(this.seed, 0x5200 + this.index, n, 2) * STANDSTILL_REASONS.length)]!;
+        STANDSTILL_REASONS[Math.floor(uniform01(this.seed, 0x5200 + this.index, slot, 2) * STANDSTILL_REASONS.length)]!;
       this.standstillReason = r.id;
       return null;
     }
