@@ -81,7 +81,8 @@ const browser = await chromium.launch({
   ],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  const [width, height] = (process.env.VIEWPORT ?? "1400x850").split("x").map(Number) as [number, number];
+  const page = await browser.newPage({ viewport: { width, height } });
   await page.goto(`${svc.url}#token=${svc.tokens.admin}`);
   // Page-side code as strings: this file is type-checked for Node, without the DOM library.
   await page.waitForFunction("(window.__moldtwin?.pressIds().length ?? 0) >= 50", undefined, { timeout: 60_000 });
@@ -126,7 +127,9 @@ try {
   const intervals = (await frames).slice(1);
   const s2 = await stats();
 
-  console.log(`viewer bench: ${PRESSES} presses, Chromium ${browser.version()} on SwiftShader (CPU WebGL), 2 cores`);
+  console.log(
+    `viewer bench: ${PRESSES} presses, ${width}×${height} px, Chromium ${browser.version()} on SwiftShader (CPU WebGL), 2 cores`,
+  );
   console.log(
     `  at rest, 30 s of live data: ${messages} live messages → ${s1.frames - s0.frames} WebGL frames, ` +
       `${s1.sceneRenders - s0.sceneRenders} React renders of the scene`,
