@@ -63,7 +63,7 @@ const svc = await startService({
   port: 0,
   stateDir: dir,
   plantFiles: [plantFile],
-  opcuaBasePort: 48840,
+  opcuaBasePort: 0,
   timeScale: 0.1,
   signalPeriodMs: 1000,
 });

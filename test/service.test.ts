@@ -101,7 +101,7 @@ beforeAll(async () => {
   svc = await startService({
     port: 0,
     stateDir,
-    opcuaBasePort: 48720,
+    opcuaBasePort: 0,
     timeScale: 0.05,
     signalPeriodMs: 500,
     livePeriodMs: 200,

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -10,6 +11,7 @@ import { type BuiltApp, buildApp } from "./app.ts";
 import { Auth } from "./auth.ts";
 import { createJobManager, type JobManager } from "./jobs.ts";
 import { LiveHub } from "./live.ts";
+import { type LogSink, type ProtectionOptions, protectionFromEnv } from "./protection.ts";
 import { ScenarioCatalog } from "./scenarioCatalog.ts";
 import { Registry } from "./tenancy.ts";
 
@@ -39,7 +41,7 @@ export interface ServiceOptions {
   plantFiles?: string[];
   /** Real OPC UA endpoints to ingest from; when given, no simulated cell is started. */
   endpoints?: string[];
-  /** First port of the simulated cells (one server per plant). Default 48400. */
+  /** First port of the simulated cells (one server per plant). Default 48400; 0 picks free ports (tests). */
   opcuaBasePort?: number;
   /** Wall-clock seconds per simulated second (1 = real time). */
   timeScale?: number;
@@ -50,6 +52,10 @@ export interface ServiceOptions {
   demoTokens?: boolean;
   jobThreads?: number;
   log?: (line: string) => void;
+  /** Rate limits and load shedding (adapters/http/protection.ts); over MOLDTWIN_RATE_LIMIT etc. from the environment. */
+  protection?: Partial<ProtectionOptions>;
+  /** Access log (JSON lines, tokens redacted); default none, or stdout when MOLDTWIN_ACCESS_LOG=1. */
+  accessLog?: LogSink | null;
 }
 
 export interface Service {
@@ -61,6 +67,9 @@ export interface Service {
   live: LiveHub;
   jobs: JobManager;
   cells: SimCell[];
+  /** The history store and the ingest client (benchmarks count cycles and gaps with them). */
+  store: HistoryStore;
+  ingest: Ingest;
   stop(): Promise<void>;
 }
 
@@ -98,13 +107,14 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
       const { startSimCell } = await import("../opcua/cell.ts");
       const base = options.opcuaBasePort ?? 48400;
       for (const [i, plant] of plants.entries()) {
+        const port = base === 0 ? await freePort() : base + i;
         const cell = await startSimCell({
           plant,
-          port: base + i,
+          port,
           seed: 1 + i,
           timeScale: options.timeScale ?? 1,
           signalPeriodMs: options.signalPeriodMs ?? 1000,
-          pkiDir: join(stateDir, "pki", `sim-${base + i}`),
+          pkiDir: join(stateDir, "pki", `sim-${i}`),
         });
         cells.push(cell);
         cleanups.push(() => cell.stop());
@@ -162,6 +172,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
       forecastRuns,
       viewerDir,
       livePeriodMs: options.livePeriodMs ?? 1000,
+      protection: { ...protectionFromEnv(), ...options.protection },
+      accessLog: options.accessLog !== undefined ? options.accessLog : process.env.MOLDTWIN_ACCESS_LOG === "1" ? process.stdout : null,
     });
     cleanups.push(() => built.app.close());
     await built.app.listen({ port: options.port ?? 8080, host: options.host ?? "127.0.0.1" });
@@ -175,10 +187,24 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
       live,
       jobs,
       cells,
+      store,
+      ingest,
       stop,
     };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/** A TCP port free right now (the OS picks it), for simulated cells in tests and benches. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }

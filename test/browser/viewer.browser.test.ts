@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium)("viewer in headless Chromium", () => {
     svc = await startService({
       port: 0,
       stateDir,
-      opcuaBasePort: 48740,
+      opcuaBasePort: 0,
       timeScale: 0.05,
       signalPeriodMs: 500,
       livePeriodMs: 500,
