@@ -27,6 +27,14 @@ export const ERROR_CODES = {
   RUN_ERR_NOT_DONE: { exitCode: 2, httpStatus: 409 },
   /** Too many runs waiting for a worker: try again later (the HTTP service's job queue). */
   RUN_ERR_QUEUE_FULL: { exitCode: 75, httpStatus: 429 },
+  /** The distributed runner's Redis cannot be reached or was lost, or no worker took its chunks in time. */
+  RUN_ERR_QUEUE_UNAVAILABLE: { exitCode: 69, httpStatus: 503 },
+  /** A chunk of a distributed run failed on every attempt (its workers kept erroring or dying on it). */
+  RUN_ERR_CHUNK_FAILED: { exitCode: 1, httpStatus: 502 },
+  /** Too many requests from one API token (or one address without a valid token): wait for Retry-After. */
+  HTTP_ERR_RATE_LIMITED: { exitCode: 75, httpStatus: 429 },
+  /** The service is shedding load (event loop lagging or heap near its limit): wait for Retry-After. */
+  HTTP_ERR_OVERLOADED: { exitCode: 75, httpStatus: 429 },
   /** An HTTP request without a valid API token. */
   AUTH_ERR_UNAUTHENTICATED: { exitCode: 2, httpStatus: 401 },
   /** A valid token whose role may not use this route. (Another tenant's data answers TWIN_ERR_UNKNOWN_ID: 404.) */

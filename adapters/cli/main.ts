@@ -24,6 +24,7 @@ import { registerStudy } from "./commands/study.ts";
 import { registerSweep } from "./commands/sweep.ts";
 import { registerTrace } from "./commands/trace.ts";
 import { registerWindow } from "./commands/window.ts";
+import { registerWorker } from "./commands/worker.ts";
 import { run } from "./io.ts";
 
 /** The `moldtwin` command line: one entry, one sub-command per job. */
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerTrace(program);
   registerStoreCommands(program);
+  registerWorker(program);
   return program;
 }
 

@@ -1,34 +1,47 @@
-import { move } from "piscina";
 import type { ContractScenario } from "../../twin-models/schemas/contract.ts";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
 import { type ContractModel, compileContract, type ModelVariation } from "./model.ts";
 import { simulateOutcomes } from "./simulate.ts";
 
 /**
- * Piscina task (run on the sweep pool with this file as `filename`): the outcomes of runs [runFrom, runTo). The
- * worker compiles the contract's fleet once per scenario and plant and keeps it for the next tasks.
+ * The contract Monte Carlo's unit of work (engine/runner/chunk.ts): the physical outcomes of runs
+ * [runFrom, runTo) of one simulation. Pure: every run draws from its own counter-based streams, so the outcomes
+ * of a run do not depend on which chunk, thread or machine computed it. The compiled fleet is kept per scenario
+ * and plant for the next chunks of the same contract (a thread or a distributed worker runs many).
  */
-export interface ContractTask {
+
+/** What every chunk of one contract simulation shares (sent once per run to a distributed worker). */
+export interface ContractShared {
   scenario: ContractScenario;
   plant: Plant;
-  runFrom: number;
-  runTo: number;
   pdm: boolean;
   variation: ModelVariation;
 }
 
+export interface ContractPart {
+  runFrom: number;
+  runTo: number;
+}
+
 let cached: { key: string; model: ContractModel } | null = null;
 
-export default function contractRuns(task: ContractTask): Float64Array {
-  const key = JSON.stringify([task.scenario, task.plant]);
-  if (cached?.key !== key) cached = { key, model: compileContract(task.scenario, task.plant) };
-  const out = simulateOutcomes(cached.model, {
-    seed: task.scenario.seed,
-    runFrom: task.runFrom,
-    runTo: task.runTo,
-    pdm: task.pdm,
-    variation: task.variation,
+const keyOf = (scenario: ContractScenario, plant: Plant): string => JSON.stringify([scenario, plant]);
+
+/** The caller compiled the model already: this thread's chunks use it instead of compiling it again. */
+export function rememberContractModel(scenario: ContractScenario, plant: Plant, model: ContractModel): void {
+  const key = keyOf(scenario, plant);
+  if (cached?.key !== key) cached = { key, model };
+}
+
+/** Outcomes of runs [runFrom, runTo): (runTo − runFrom) × months × FIELDS. */
+export function runContractChunk(shared: ContractShared, part: ContractPart): Float64Array {
+  const key = keyOf(shared.scenario, shared.plant);
+  if (cached?.key !== key) cached = { key, model: compileContract(shared.scenario, shared.plant) };
+  return simulateOutcomes(cached.model, {
+    seed: shared.scenario.seed,
+    runFrom: part.runFrom,
+    runTo: part.runTo,
+    pdm: shared.pdm,
+    variation: shared.variation,
   });
-  // Moved, not copied: ≈ 1 MB per task of 250 runs.
-  return move(out) as unknown as Float64Array;
 }

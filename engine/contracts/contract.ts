@@ -1,5 +1,6 @@
 import type { ContractPrice, ContractScenario, ContractTier } from "../../twin-models/schemas/contract.ts";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
+import type { ChunkExecutor } from "../runner/executor.ts";
 import { type ContractModel, compileContract, type ModelVariation } from "./model.ts";
 import { simulateContract } from "./parallel.ts";
 import { type EconomicVariation, evaluatePnl, type RunPnl, type TierTerms, tierTerms } from "./pnl.ts";
@@ -96,6 +97,8 @@ export interface ContractResult {
 
 export interface ContractRunOptions {
   workers?: number;
+  /** Who runs the Monte Carlo's chunks (e.g. distributed workers); overrides `workers`. */
+  executor?: ChunkExecutor;
   /** Runs for the tornado's re-simulated drivers (the first runs of the main simulation); default min(runs, 2000). */
   tornadoRuns?: number;
   tornado?: boolean;
@@ -109,6 +112,7 @@ export interface ContractSimulation {
   model: ContractModel;
   outcomes: Map<boolean, Float64Array>;
   workers: number;
+  executor?: ChunkExecutor | undefined;
 }
 
 export async function simulateScenario(
@@ -130,12 +134,13 @@ export async function simulateScenario(
           runs: scenario.runs,
           pdm,
           workers,
+          executor: options.executor,
           onProgress: (d, t) => options.onProgress?.(pdm ? "simulate (PdM)" : "simulate", d, t),
         },
       ),
     );
   }
-  return { scenario, plant, model, outcomes, workers };
+  return { scenario, plant, model, outcomes, workers, executor: options.executor };
 }
 
 export function outcomesFor(sim: ContractSimulation, terms: TierTerms): Float64Array {
@@ -349,7 +354,7 @@ export async function tornadoOf(
         const o = await simulateContract(
           model,
           { scenario, plant: sim.plant },
-          { runs, pdm: terms.pdm, variation, workers: sim.workers },
+          { runs, pdm: terms.pdm, variation, workers: sim.workers, executor: sim.executor },
         );
         sims.push(mean(o));
       }

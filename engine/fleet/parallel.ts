@@ -1,7 +1,9 @@
 import type { ForecastScenario } from "../../twin-models/schemas/forecast.ts";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
-import { sweepPool } from "../sweep/pool.ts";
-import { buildFleet } from "./fleet.ts";
+import { type ChunkExecutor, poolExecutor } from "../runner/executor.ts";
+import { runChunks } from "../runner/gather.ts";
+import { COST_MS, rangesByCost } from "../runner/sizing.ts";
+import { type ForecastPart, fleetFor } from "./chunk.ts";
 import {
   assembleForecast,
   checkReferences,
@@ -10,42 +12,57 @@ import {
   forecast,
   type PressRangeForecast,
 } from "./forecast.ts";
-import type { ForecastTask } from "./worker.ts";
 
-const WORKER = new URL("./worker.ts", import.meta.url).href;
-/** Ranges per worker: enough to balance uneven presses, few enough that each task runs well over 10 ms. */
+/** Ranges per pool thread: enough to balance uneven presses, few enough that each task runs well over 10 ms. */
 const RANGES_PER_WORKER = 4;
 
 /**
- * The fleet forecast on `workers` threads of the shared pool (0: this thread). Presses are split into contiguous
- * ranges; results come back in fleet order, and since every press draws from its own counter-based streams the
- * result is identical for any number of workers.
+ * The fleet forecast on `workers` threads of the shared pool (0: this thread) or on `executor` (e.g. distributed
+ * workers, which get contiguous press ranges of about equal estimated work). Results come back in fleet order,
+ * and since every press draws from its own counter-based streams the result is identical for any executor and
+ * any number of workers.
  */
 export async function forecastFleetParallel(
   plant: Plant,
   scenario: ForecastScenario,
-  options: { workers: number; onProgress?: (p: ForecastProgress) => void },
+  options: { workers: number; executor?: ChunkExecutor | undefined; onProgress?: (p: ForecastProgress) => void },
 ): Promise<ForecastResult> {
-  const fleet = buildFleet(plant, { utilisation: scenario.utilisation, fleetSize: scenario.fleetSize });
-  if (options.workers === 0) return forecast(fleet, scenario, options.onProgress);
+  const fleet = fleetFor({ plant, scenario });
+  if (!options.executor && options.workers === 0) return forecast(fleet, scenario, options.onProgress);
   checkReferences(fleet, scenario);
+  const executor = options.executor ?? poolExecutor(options.workers);
   const total = fleet.presses.length;
-  const ranges = Math.min(total, options.workers * RANGES_PER_WORKER);
-  const pool = sweepPool(options.workers);
+  let ranges: ForecastPart[] = [];
+  const parts: PressRangeForecast[] = [];
   let done = 0;
-  const parts = await Promise.all(
-    Array.from({ length: ranges }, async (_, r) => {
-      const task: ForecastTask = {
-        plant,
-        scenario,
-        from: Math.floor((r * total) / ranges),
-        to: Math.floor(((r + 1) * total) / ranges),
-      };
-      const part = (await pool.run(task, { filename: WORKER })) as PressRangeForecast;
-      done += task.to - task.from;
-      options.onProgress?.({ done, total });
-      return part;
-    }),
+  await runChunks(
+    executor,
+    "forecast",
+    { plant, scenario },
+    (run) => {
+      if (executor.sizing) {
+        const months = Math.max(1, scenario.horizonMonths / 12);
+        const costs = fleet.presses.map(
+          (p) =>
+            p.components.reduce((n, c) => n + c.card.perPress, 0) * scenario.runs * months * COST_MS.forecastSocketRun,
+        );
+        ranges = rangesByCost(costs, executor.sizing, run.parallelism).map(([from, to]) => ({ from, to }));
+      } else {
+        const n = Math.min(total, run.parallelism * RANGES_PER_WORKER);
+        ranges = Array.from({ length: n }, (_, r) => ({
+          from: Math.floor((r * total) / n),
+          to: Math.floor(((r + 1) * total) / n),
+        }));
+      }
+      return ranges;
+    },
+    {
+      deliver: (part, i) => {
+        parts.push(part);
+        done += ranges[i]!.to - ranges[i]!.from;
+        options.onProgress?.({ done, total });
+      },
+    },
   );
   return assembleForecast(fleet, scenario, parts);
 }

@@ -8,9 +8,10 @@ import { type DesignSpec, designPoint, designSize } from "./designs.ts";
 import { standardNormal, uniform01 } from "./random.ts";
 
 /**
- * The chunk runner: the one pure function every sweep is made of, in-process, in a piscina worker or (later) on
- * a distributed worker. `runChunk(spec)` computes rows [start, start + count) of a sweep and returns them as an
+ * The chunk runner: the one pure function every sweep is made of, in-process, in a piscina worker or on a
+ * distributed worker. `runChunk(spec)` computes rows [start, start + count) of a sweep and returns them as an
  * Arrow table; it depends on nothing but the spec, so any chunking of any run gives the same bytes.
+ * `runSweepChunk` is the sweep's unit of work for the executors (engine/runner/chunk.ts).
  */
 
 /** A swept setting or twin parameter, in the kernel's input layout, over [min, max] (log-spaced if `log`). */
@@ -197,4 +198,26 @@ export function columnsToTable(cols: ChunkColumns): Table {
 /** The pure chunk runner: spec in, Arrow table out. */
 export function runChunk(spec: ChunkSpec): Table {
   return columnsToTable(runChunkColumns(spec));
+}
+
+/** A sweep chunk for an executor: rows [start, start + count), cut into record batches of at most batchRows. */
+export interface SweepPart {
+  start: number;
+  count: number;
+  batchRows: number;
+}
+
+/**
+ * Rows [start, start + count) of a sweep as the columns of record batches of at most `batchRows` rows: the
+ * batches the run has on one machine, so a larger distributed chunk still yields the same batches (and the same
+ * Arrow file) as the local run. Plain typed arrays: zero-copy in this thread, cloned across threads, serialized
+ * as their bytes across machines; `columnsToTable` makes each an Arrow table on arrival.
+ */
+export function runSweepChunk(plan: Omit<ChunkSpec, "start" | "count">, part: SweepPart): ChunkColumns[] {
+  const end = part.start + part.count;
+  const batches: ChunkColumns[] = [];
+  for (let s = part.start; s < end; s += part.batchRows) {
+    batches.push(runChunkColumns({ ...plan, start: s, count: Math.min(part.batchRows, end - s) }));
+  }
+  return batches;
 }

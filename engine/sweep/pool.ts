@@ -2,7 +2,8 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 
 /**
- * One warm piscina pool per thread count, shared by every sweep in the process. Settings follow the engineering
+ * One warm piscina pool per thread count, shared by every chunked run in the process (sweeps, forecasts, contract
+ * Monte Carlo, and the chunks a distributed worker takes from Redis): its worker is engine/runner/poolWorker.ts. Settings follow the engineering
  * reference §3.1: min = max threads (no churn), an explicit idle timeout (piscina's default 0 makes idle workers
  * exit at once), one task per worker at a time (the kernel is CPU-bound).
  */
@@ -15,7 +16,7 @@ export function sweepPool(threads: number): Piscina {
   let pool = pools.get(threads);
   if (!pool) {
     pool = new Piscina({
-      filename: new URL("./worker.ts", import.meta.url).href,
+      filename: new URL("../runner/poolWorker.ts", import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: IDLE_TIMEOUT_MS,

@@ -1,13 +1,16 @@
-import { type Table, tableFromIPC } from "apache-arrow";
+import type { Table } from "apache-arrow";
 import type { Twin } from "../../twin-models/resolve.ts";
-import { MoldtwinError } from "../errors.ts";
 import type { OutputField } from "../molding/layout.ts";
-import { type ChunkSpec, type NoiseSpec, type PointSource, pointCount, runChunk, type SweepFactor } from "./chunk.ts";
-import { sweepPool } from "./pool.ts";
+import { type ChunkExecutor, localExecutor } from "../runner/executor.ts";
+import { runChunks } from "../runner/gather.ts";
+import { COST_MS, granulesPerChunk } from "../runner/sizing.ts";
+import type { ChunkSpec, NoiseSpec, PointSource, SweepFactor, SweepPart } from "./chunk.ts";
+import { columnsToTable, pointCount } from "./chunk.ts";
 
 /**
- * Orchestration of a sweep: split the rows into chunks, run them in-process or in the worker pool, and deliver
- * the chunk tables in row order (whatever order workers finish in) to a sink and/or one collected table.
+ * Orchestration of a sweep: split the rows into chunks, run them on an executor (this thread, the worker pool, or
+ * distributed workers: engine/runner/) and deliver the chunk tables in row order (whatever order workers finish
+ * in) to a sink and/or one collected table.
  * Chunks are sized for ≥ 5–10 ms of work each (engineering.md §3.2: per-task overhead ≈ 40 µs) and ≈ 8 per
  * worker, so stragglers even out; at most a few chunks per worker are in flight, so a streamed 10⁶-row sweep
  * holds only those in memory.
@@ -34,6 +37,8 @@ export interface SweepProgress {
 export interface RunSweepOptions {
   /** 0 runs in this thread; N > 0 uses a pool of N worker threads. */
   workers?: number;
+  /** Who runs the chunks (e.g. distributed workers); overrides `workers`. */
+  executor?: ChunkExecutor;
   /** Rows per chunk; default from the row count and worker count. */
   chunkRows?: number;
   signal?: AbortSignal;
@@ -61,7 +66,6 @@ const MAX_CHUNK_ROWS = 4096;
  * chunks (and the record batches of its Arrow file) are the same bytes on 0, 1 or N workers.
  */
 const MIN_CHUNKS = 16;
-const IN_FLIGHT_PER_WORKER = 3;
 
 export function planRows(plan: SweepPlan): number {
   return pointCount(plan.points, plan.factors.length) * (plan.noise ? plan.noise.replicates : 1);
@@ -76,13 +80,10 @@ export function chunkSpec(plan: SweepPlan, start: number, count: number): ChunkS
   return { ...plan, start, count };
 }
 
-function cancelled(): MoldtwinError {
-  return new MoldtwinError("RUN_ERR_CANCELLED", "the sweep was cancelled before it finished");
-}
-
 export async function runSweep(plan: SweepPlan, o: RunSweepOptions = {}): Promise<SweepRun> {
   const t0 = performance.now();
   const workers = o.workers ?? 0;
+  const executor = o.executor ?? localExecutor(workers);
   const rows = planRows(plan);
   const chunkRows = o.chunkRows ?? defaultChunkRows(rows);
   const chunks = Math.ceil(rows / chunkRows);
@@ -91,64 +92,44 @@ export async function runSweep(plan: SweepPlan, o: RunSweepOptions = {}): Promis
   let rowsDone = 0;
   let chunksDone = 0;
 
-  const deliver = async (table: Table, index: number): Promise<void> => {
-    if (o.sink) await o.sink(table, index);
+  // Chunk i of the run is rows [i·chunkRows, …): one record batch. A distributed chunk holds several, in order,
+  // and is delivered batch by batch — the sink and the progress see the same chunks on every executor.
+  const deliver = async (table: Table): Promise<void> => {
+    if (o.sink) await o.sink(table, chunksDone);
     if (collect) kept.push(table);
     rowsDone += table.numRows;
     chunksDone++;
     o.onProgress?.({ rowsDone, rows, chunksDone, chunks });
   };
-  const span = (i: number): [number, number] => [i * chunkRows, Math.min(chunkRows, rows - i * chunkRows)];
-
-  if (o.signal?.aborted) throw cancelled();
-  if (workers <= 0) {
-    for (let i = 0; i < chunks; i++) {
-      const [start, count] = span(i);
-      await deliver(runChunk(chunkSpec(plan, start, count)), i);
-      // Let timers, progress output and abort events through between chunks.
-      await new Promise<void>((r) => setImmediate(r));
-      if (o.signal?.aborted) throw cancelled();
-    }
-  } else {
-    const pool = sweepPool(workers);
-    const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
-    const done = new Map<number, Table>();
-    const running = new Map<number, Promise<void>>();
-    let next = 0;
-    let nextToDeliver = 0;
-    let failure: unknown = null;
-    const launch = (i: number): void => {
-      const [start, count] = span(i);
-      const task = pool.run(chunkSpec(plan, start, count), o.signal ? { signal: o.signal } : {}).then(
-        (bytes: Uint8Array) => {
-          done.set(i, tableFromIPC(bytes));
-        },
-        (e: unknown) => {
-          failure ??= e;
-        },
-      );
-      running.set(
-        i,
-        task.finally(() => running.delete(i)),
-      );
-    };
-    while (nextToDeliver < chunks && failure === null) {
-      while (next < chunks && running.size + done.size < maxInFlight) launch(next++);
-      if (!done.has(nextToDeliver)) await Promise.race(running.values());
-      while (failure === null && done.has(nextToDeliver)) {
-        const t = done.get(nextToDeliver)!;
-        done.delete(nextToDeliver);
-        await deliver(t, nextToDeliver++);
+  const { parallelism } = await runChunks(
+    executor,
+    "sweep",
+    plan,
+    (run) => {
+      const per = executor.sizing
+        ? granulesPerChunk(chunks, chunkRows * COST_MS.sweepShot, executor.sizing, run.parallelism)
+        : 1;
+      const parts: SweepPart[] = [];
+      for (let i = 0; i < chunks; i += per) {
+        const start = i * chunkRows;
+        parts.push({ start, count: Math.min(per * chunkRows, rows - start), batchRows: chunkRows });
       }
-      if (o.signal?.aborted) failure ??= cancelled();
-    }
-    if (failure !== null) {
-      // Let the other tasks settle (an abort rejects them all) before reporting one error.
-      await Promise.allSettled(running.values());
-      if (o.signal?.aborted) throw cancelled();
-      throw failure;
-    }
-  }
+      return parts;
+    },
+    {
+      signal: o.signal,
+      what: "the sweep",
+      deliver: async (batches) => {
+        for (const columns of batches) await deliver(columnsToTable(columns));
+      },
+    },
+  );
   const table = collect ? (kept.length === 0 ? null : kept[0]!.concat(...kept.slice(1))) : null;
-  return { table, rows, chunks, workers, elapsedMs: performance.now() - t0 };
+  return {
+    table,
+    rows,
+    chunks,
+    workers: o.executor ? parallelism : workers,
+    elapsedMs: performance.now() - t0,
+  };
 }

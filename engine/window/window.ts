@@ -3,6 +3,7 @@ import { resolveTwin, type Twin } from "../../twin-models/resolve.ts";
 import type { WindowScenario } from "../../twin-models/schemas/window.ts";
 import { INPUT_FIELDS, OUTPUT_FIELDS } from "../molding/layout.ts";
 import { checkSettings, toInputs } from "../molding/simulateShot.ts";
+import type { ChunkExecutor } from "../runner/executor.ts";
 import { gridValue, type SweepFactor, unitToValue } from "../sweep/chunk.ts";
 import { buildPlan, checkFactors } from "../sweep/plan.ts";
 import { runSweep, type SweepProgress } from "../sweep/runSweep.ts";
@@ -30,6 +31,8 @@ import { CPK_REQUIRED, noiseSpec, paretoFront, type Robustness, summarize } from
 
 export interface WindowOptions {
   workers?: number;
+  /** Who runs the sweeps' chunks (e.g. distributed workers); overrides `workers`. */
+  executor?: ChunkExecutor;
   signal?: AbortSignal;
   onProgress?: (stage: string, p: SweepProgress) => void;
   /** Receives every evaluated shot as Arrow (e.g. a file writer for --out). */
@@ -87,6 +90,7 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
     const plan = buildPlan(twin, sc.settings, sc.factors, { kind: "points", values: valuesOf(indices) }, OUTPUT_FIELDS);
     const run = await runSweep(plan, {
       workers,
+      ...(o.executor ? { executor: o.executor } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onProgress ? { onProgress: (p: SweepProgress) => o.onProgress?.(stage, p) } : {}),
       ...(o.sink ? { sink: o.sink } : {}),
@@ -152,6 +156,7 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
   );
   const mc = await runSweep(mcPlan, {
     workers,
+    ...(o.executor ? { executor: o.executor } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: (p: SweepProgress) => o.onProgress?.("robustness Monte Carlo", p) } : {}),
   });
@@ -185,7 +190,8 @@ export async function runWindow(sc: WindowScenario, o: WindowOptions = {}) {
   const pareto = paretoFront(setpoints.map((s) => s.robustness)).map((i) => setpoints[i]!);
   const conflict = new Set([mostRobust, shortestCycle, leastEnergy]).size > 1;
 
-  const sensitivity = sc.sensitivity.baseSamples > 0 ? await sensitivityOf(twin, sc, factors, workers, o.signal) : null;
+  const sensitivity =
+    sc.sensitivity.baseSamples > 0 ? await sensitivityOf(twin, sc, factors, workers, o.executor, o.signal) : null;
 
   return {
     ...base,
@@ -326,6 +332,7 @@ async function sensitivityOf(
   sc: WindowScenario,
   factors: readonly SweepFactor[],
   workers: number,
+  executor: ChunkExecutor | undefined,
   signal: AbortSignal | undefined,
 ) {
   const d = factors.length;
@@ -335,7 +342,7 @@ async function sensitivityOf(
       const values = new Float64Array(n * d);
       for (let i = 0; i < n * d; i++) values[i] = unitToValue(factors[i % d]!, unit[i]!);
       const plan = buildPlan(twin, sc.settings, sc.factors, { kind: "points", values }, outs);
-      const run = await runSweep(plan, { workers, ...(signal ? { signal } : {}) });
+      const run = await runSweep(plan, { workers, ...(executor ? { executor } : {}), ...(signal ? { signal } : {}) });
       const t = run.table!;
       const valid = t.getChild("valid")!.toArray() as Uint8Array;
       outs.forEach((name, k) => {

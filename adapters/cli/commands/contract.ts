@@ -10,6 +10,7 @@ import { loadPlantRef } from "../../plantFile.ts";
 import { type ReportSection, renderReport } from "../../report/html.ts";
 import { barChart, lineChart } from "../../svg/chart.ts";
 import { tornadoChart } from "../../svg/tornado.ts";
+import { REDIS_OPTION, withDistributed } from "../distributed.ts";
 import { columns, eur, fmt, pct, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 import { parseWorkers } from "./window.ts";
@@ -321,6 +322,7 @@ function commonOptions(cmd: Command): Command {
     .option("--runs <n>", "Monte Carlo runs (overrides the scenario)")
     .option("--seed <s>", "random seed (overrides the scenario)")
     .option("--workers <n>", "worker threads (0 = this thread; default: all cores for large runs; identical numbers)")
+    .option(...REDIS_OPTION)
     .option("--report <out.html>", "write an HTML report with charts")
     .option("--json", "print one JSON object");
 }
@@ -341,11 +343,17 @@ export function registerContract(program: Command): void {
         const progress = progressReporter(process.stderr, "runs");
         let r: ContractResult;
         try {
-          r = await runContract(sc, plant, {
-            workers: workersFor(sc, o.workers),
-            tornado: o.tornado !== false,
-            onProgress: (stage, done, total) => progress.update(stage, done, total),
-          });
+          r = await withDistributed(
+            o.redis,
+            ({ executor }) =>
+              runContract(sc, plant, {
+                workers: workersFor(sc, o.workers),
+                ...(executor ? { executor } : {}),
+                tornado: o.tornado !== false,
+                onProgress: (stage, done, total) => progress.update(stage, done, total),
+              }),
+            { exitOnSigint: true },
+          );
         } finally {
           progress.stop();
           await closeSweepPools();
@@ -371,10 +379,16 @@ export function registerContract(program: Command): void {
       const progress = progressReporter(process.stderr, "runs");
       let r: PricingResult;
       try {
-        r = await priceContract(sc, plant, {
-          workers: workersFor(sc, o.workers),
-          onProgress: (stage, done, total) => progress.update(stage, done, total),
-        });
+        r = await withDistributed(
+          o.redis,
+          ({ executor }) =>
+            priceContract(sc, plant, {
+              workers: workersFor(sc, o.workers),
+              ...(executor ? { executor } : {}),
+              onProgress: (stage, done, total) => progress.update(stage, done, total),
+            }),
+          { exitOnSigint: true },
+        );
       } finally {
         progress.stop();
         await closeSweepPools();

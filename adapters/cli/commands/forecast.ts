@@ -9,6 +9,7 @@ import { parse } from "../../../twin-models/validate.ts";
 import { toCsv } from "../../csv.ts";
 import { loadPlantRef } from "../../plantFile.ts";
 import { lineChart } from "../../svg/chart.ts";
+import { REDIS_OPTION, withDistributed } from "../distributed.ts";
 import { columns, eur, fmt, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 import { parseWorkers } from "./window.ts";
@@ -124,6 +125,7 @@ export function registerForecast(program: Command): void {
     .option("--work-orders <file>", "write the suggested work orders (.csv, or .json)")
     .option("--svg <file.svg>", "write expected failures per month as a chart")
     .option("--workers <n>", "worker threads (0 = this thread; default: all cores for large fleets)")
+    .option(...REDIS_OPTION)
     .option("--json", "print one JSON object")
     .action(async (scenarioPath: string, o) =>
       run(Boolean(o.json), async () => {
@@ -131,14 +133,23 @@ export function registerForecast(program: Command): void {
         const plant = loadPlantRef(sc.plant, scenarioPath);
         const presses = sc.fleetSize ?? plant.cells.reduce((n, c) => n + c.presses.length, 0);
         const large = presses * sc.runs * Math.max(1, sc.horizonMonths / 12) >= POOL_THRESHOLD_PRESS_RUNS;
-        const workers = o.workers === undefined ? (large ? defaultWorkers() : 0) : parseWorkers(o.workers, 0);
+        let workers = o.workers === undefined ? (large ? defaultWorkers() : 0) : parseWorkers(o.workers, 0);
         const progress = progressReporter(process.stderr, "presses");
         let r: ForecastResult;
         try {
-          r = await forecastFleetParallel(plant, sc, {
-            workers,
-            onProgress: (p) => progress.update("forecast", p.done, p.total),
-          });
+          r = await withDistributed(
+            o.redis,
+            async ({ executor, slots }) => {
+              const f = await forecastFleetParallel(plant, sc, {
+                workers,
+                executor,
+                onProgress: (p) => progress.update("forecast", p.done, p.total),
+              });
+              workers = slots() ?? workers;
+              return f;
+            },
+            { exitOnSigint: true },
+          );
         } finally {
           progress.stop();
           await closeSweepPools();

@@ -7,6 +7,7 @@ import { closeSweepPools } from "../../../engine/sweep/pool.ts";
 import { resolveTwin } from "../../../twin-models/resolve.ts";
 import { SweepScenario } from "../../../twin-models/schemas/sweep.ts";
 import { parse } from "../../../twin-models/validate.ts";
+import { REDIS_OPTION, withDistributed } from "../distributed.ts";
 import { fmt, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 import { parseWorkers } from "./window.ts";
@@ -22,6 +23,7 @@ export function registerSweep(program: Command): void {
     .description("run a design (grid, lhs, sobol) over any settings and stream every shot to an Arrow IPC file")
     .requiredOption("--out <file.arrow>", "Arrow IPC file to write")
     .option("--workers <n>", "worker threads (0 = this thread; default: all cores for large sweeps)")
+    .option(...REDIS_OPTION)
     .option("--json", "print one JSON object")
     .action(async (scenarioPath: string, o) =>
       run(Boolean(o.json), async () => {
@@ -55,13 +57,16 @@ export function registerSweep(program: Command): void {
         const onSigint = (): void => abort.abort();
         process.once("SIGINT", onSigint);
         try {
-          const r = await runSweep(plan, {
-            workers,
-            collect: false,
-            signal: abort.signal,
-            sink: (t) => sink.write(t),
-            onProgress: (p) => progress.update(`${d.kind} sweep`, p.rowsDone, p.rows),
-          });
+          const r = await withDistributed(o.redis, ({ executor }) =>
+            runSweep(plan, {
+              workers,
+              ...(executor ? { executor } : {}),
+              collect: false,
+              signal: abort.signal,
+              sink: (t) => sink.write(t),
+              onProgress: (p) => progress.update(`${d.kind} sweep`, p.rowsDone, p.rows),
+            }),
+          );
           progress.stop();
           const summary = {
             scenario: sc.name,
@@ -69,7 +74,7 @@ export function registerSweep(program: Command): void {
             seed: d.seed,
             points: r.rows,
             chunks: r.chunks,
-            workers,
+            workers: r.workers,
             elapsedS: r.elapsedMs / 1000,
             shotsPerS: r.rows / (r.elapsedMs / 1000),
             columns: ["row", "point", "valid", ...sc.factors.map((f) => f.name), ...outputs],
@@ -79,7 +84,7 @@ export function registerSweep(program: Command): void {
           else {
             process.stdout.write(
               `moldtwin sweep — ${sc.name}\n  ${r.rows} shots (${d.kind}, seed ${d.seed}) in ${fmt(summary.elapsedS)} s ` +
-                `on ${workers || "this"} thread${workers === 1 ? "" : "s"} (${fmt(summary.shotsPerS)} shots/s)\n` +
+                `${o.redis ? `via ${o.redis} (${r.workers} worker slot${r.workers === 1 ? "" : "s"})` : `on ${workers || "this"} thread${workers === 1 ? "" : "s"}`} (${fmt(summary.shotsPerS)} shots/s)\n` +
                 `  ${summary.columns.length} columns → ${o.out}\n`,
             );
           }

@@ -8,6 +8,7 @@ import { WindowScenario } from "../../../twin-models/schemas/window.ts";
 import { parse } from "../../../twin-models/validate.ts";
 import type { ArrowFileSink } from "../../arrowFile.ts";
 import { areaDiagramSvg } from "../../svg/areaDiagram.ts";
+import { REDIS_OPTION, withDistributed } from "../distributed.ts";
 import { fmt, numeric, printJson, readJsonFile, run } from "../io.ts";
 import { progressReporter } from "../progress.ts";
 
@@ -95,6 +96,7 @@ export function registerWindow(program: Command): void {
     .command("window <scenario>")
     .description("process window: feasible and preferred ranges, what limits each side, the robust optimum")
     .option("--workers <n>", "worker threads (0 = this thread; default: all cores for large grids)")
+    .option(...REDIS_OPTION)
     .option("--out <file.arrow>", "write every simulated shot as an Arrow IPC file")
     .option("--svg <file.svg>", "write the molding-area diagram")
     .option("--adaptive", "adaptive search: simulate only near the window's boundary")
@@ -107,7 +109,7 @@ export function registerWindow(program: Command): void {
         if (o.objective !== undefined && raw && typeof raw === "object") raw.objective = o.objective;
         const sc = parse(WindowScenario, raw, "scenario");
         const points = sc.factors.reduce((a, f) => a * f.levels, 1);
-        const workers = parseWorkers(o.workers, points);
+        let workers = parseWorkers(o.workers, points);
         const sink: ArrowFileSink | null = o.out ? (await import("../../arrowFile.ts")).openArrowFileSink(o.out) : null;
         // Loaded on use: the window's expression engine (mathjs) takes ≈ 0.5 s to import, and every other
         // command should start without it.
@@ -117,12 +119,17 @@ export function registerWindow(program: Command): void {
         const onSigint = (): void => abort.abort();
         process.once("SIGINT", onSigint);
         try {
-          const r = await runWindow(sc, {
-            workers,
-            signal: abort.signal,
-            onProgress: (stage, p) => progress.update(stage, p.rowsDone, p.rows),
-            ...(sink ? { sink: (t) => sink.write(t) } : {}),
-            ...(o.adaptive ? { search: "adaptive" as const } : o.grid ? { search: "grid" as const } : {}),
+          const r = await withDistributed(o.redis, async ({ executor, slots }) => {
+            const w = await runWindow(sc, {
+              workers,
+              ...(executor ? { executor } : {}),
+              signal: abort.signal,
+              onProgress: (stage, p) => progress.update(stage, p.rowsDone, p.rows),
+              ...(sink ? { sink: (t) => sink.write(t) } : {}),
+              ...(o.adaptive ? { search: "adaptive" as const } : o.grid ? { search: "grid" as const } : {}),
+            });
+            workers = slots() ?? workers;
+            return w;
           });
           progress.stop();
           if (o.svg) writeFileSync(o.svg, areaDiagramSvg(r));
