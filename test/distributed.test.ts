@@ -3,9 +3,9 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type RedisServer, startRedisServer } from "../adapters/queue/redisServer.ts";
-import { RespConnection } from "../adapters/queue/resp.ts";
 import { CLI, moldtwinAsync, type Run } from "./runCli.ts";
 
 /**
@@ -87,13 +87,13 @@ function comparable(r: Run, drop: string[] = []): string {
 }
 
 async function keysLeft(): Promise<string[]> {
-  const c = new RespConnection(redis.url);
+  const c = new Redis(redis.url);
   try {
-    const keys = await c.send<string[]>("KEYS", ["*"]);
+    const keys = await c.keys("*");
     // Per run: moldtwin:run:<id>:*; per chunk: BullMQ's job hash bull:moldtwin-chunks:<runId>-<index>[:…].
     return keys.filter((k) => k.startsWith("moldtwin:run:") || /^bull:moldtwin-chunks:[0-9a-f-]{36}-\d+/.test(k));
   } finally {
-    c.close();
+    await c.quit();
   }
 }
 
@@ -233,21 +233,21 @@ describe("distributed runner (real redis-server, two `moldtwin worker` processes
     w.child.kill("SIGTERM");
     expect(await w.exited).toBe(0);
     expect(w.output()).toMatch(/stopped after \d+ chunks?/);
-    const c = new RespConnection(redis.url);
+    const c = new Redis(redis.url);
     try {
       const id = w.output().match(/moldtwin worker (\S+):/)![1]!;
-      expect(await c.send("EXISTS", [`moldtwin:worker:${id}`])).toBe(0);
+      expect(await c.exists(`moldtwin:worker:${id}`)).toBe(0);
     } finally {
-      c.close();
+      await c.quit();
     }
   });
 
   it("with no worker alive, a run fails with RUN_ERR_QUEUE_UNAVAILABLE instead of waiting forever, leaving no key", async () => {
     // Both workers are gone; the SIGKILLed one's announcement would expire within 15 s: expire it now.
-    const c = new RespConnection(redis.url);
-    const announced = await c.send<string[]>("KEYS", ["moldtwin:worker:*"]);
-    if (announced.length > 0) await c.send("DEL", announced);
-    c.close();
+    const c = new Redis(redis.url);
+    const announced = await c.keys("moldtwin:worker:*");
+    if (announced.length > 0) await c.del(announced);
+    await c.quit();
     const { openBullmqExecutor } = await import("../adapters/queue/bullmqExecutor.ts");
     const { runContract } = await import("../engine/contracts/contract.ts");
     const { ContractScenario } = await import("../twin-models/schemas/contract.ts");

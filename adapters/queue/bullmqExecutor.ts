@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import { MoldtwinError } from "../../engine/errors.ts";
 import type { ChunkKind, PartOf, ResultOf, SharedOf } from "../../engine/runner/chunk.ts";
 import type { ChunkExecutor, ChunkSizing, ExecutorRun } from "../../engine/runner/executor.ts";
 import { cancelled } from "../../engine/runner/gather.ts";
 import { DISTRIBUTED_SIZING } from "../../engine/runner/sizing.ts";
 import {
-  bullmqConnection,
   type ChunkJobData,
+  closeRedis,
   connectRedis,
   decode,
   encode,
@@ -17,16 +18,17 @@ import {
   queueUnavailable,
   RUN_TTL_S,
   runKeys,
+  within,
   workerSlots,
 } from "./protocol.ts";
-import type { RespConnection } from "./resp.ts";
 
 /**
  * The distributed executor (`--redis redis://…` on sweep, window, forecast, contract, price): the gatherer side
  * of the chunk protocol (engine/runner/chunk.ts, protocol.ts).
  *
  * A run: SET its shared data; per chunk, add a BullMQ job (id `<runId>-<index>`, `attempts` with exponential
- * backoff) and wait for its index on the run's `done` list (BLPOP on a connection of its own); read the result
+ * backoff) and wait for its index on the run's `done` list (BLPOP on a duplicate connection of its own, as it
+ * blocks the connection); read the result
  * from the `results` hash, HDEL it, and hand it to the gather (engine/runner/gather.ts), which merges in
  * chunk-index order exactly as on one machine. Closing the run removes its unfinished jobs and DELetes its keys:
  * a chunk still running somewhere finishes into nothing (STORE_RESULT finds no run) — no key of the run is left.
@@ -58,22 +60,19 @@ export interface BullmqExecutor extends ChunkExecutor {
   close(): Promise<void>;
 }
 
-/** Bounded steps for cleanup: a Redis that went away must not make closing hang. */
-function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())]);
-}
-
 export async function openBullmqExecutor(o: BullmqExecutorOptions): Promise<BullmqExecutor> {
   const conn = await connectRedis(o.url);
-  const queue = new Queue<ChunkJobData>(QUEUE, { connection: bullmqConnection(o.url) });
+  // The Queue reuses our command connection (BullMQ leaves a connection it was given open: closeRedis below).
+  // Its bounded retries make a job add fail instead of waiting for a Redis that went away.
+  const queue = new Queue<ChunkJobData>(QUEUE, { connection: conn });
   queue.on("error", () => {});
   const ready = await within(
     queue.waitUntilReady().then(() => true),
     5000,
   );
   if (!ready) {
-    conn.close();
-    void queue.close().catch(() => {});
+    await within(queue.close(), 1000).catch(() => {});
+    await closeRedis(conn);
     throw queueUnavailable(o.url, "BullMQ could not open its queue within 5 s");
   }
   const attempts = o.attempts ?? 3;
@@ -85,6 +84,12 @@ export async function openBullmqExecutor(o: BullmqExecutorOptions): Promise<Bull
 
   const lost = (e: unknown): MoldtwinError =>
     e instanceof MoldtwinError ? e : queueUnavailable(o.url, `lost the connection: ${(e as Error).message}`);
+  // Reconnecting failed for a few seconds (connectRedis): the connection ended for good, and so do the open runs.
+  let closing = false;
+  conn.on("end", () => {
+    if (closing) return;
+    for (const run of open) run.fail(lost(new Error("Redis went away and did not come back within seconds")));
+  });
 
   return {
     label: o.url,
@@ -94,11 +99,17 @@ export async function openBullmqExecutor(o: BullmqExecutorOptions): Promise<Bull
       const runId = randomUUID();
       const keys = runKeys(runId);
       try {
-        await conn.send("SET", [keys.shared, encode(shared), "EX", RUN_TTL_S]);
+        await conn.set(keys.shared, encode(shared), "EX", RUN_TTL_S);
         const { slots } = await workerSlots(conn);
         stats.slots = slots;
-        const blocking = await conn.duplicate();
-        await blocking.connect();
+        const blocking = conn.duplicate();
+        blocking.on("error", () => {});
+        try {
+          await blocking.connect();
+        } catch (e) {
+          blocking.disconnect();
+          throw e;
+        }
         const run = new BullmqRun<K>({
           kind,
           runId,
@@ -120,14 +131,15 @@ export async function openBullmqExecutor(o: BullmqExecutorOptions): Promise<Bull
         stats.runs++;
         return run;
       } catch (e) {
-        await within(conn.send("DEL", [keys.shared]), 1000).catch(() => {});
+        await within(conn.del(keys.shared), 1000).catch(() => {});
         throw lost(e);
       }
     },
     async close() {
+      closing = true;
       for (const run of [...open]) await run.close();
       await within(queue.close(), 3000).catch(() => {});
-      conn.close();
+      await closeRedis(conn);
     },
   };
 }
@@ -136,8 +148,9 @@ interface RunContext<K extends ChunkKind> {
   kind: K;
   runId: string;
   queue: Queue<ChunkJobData>;
-  conn: RespConnection;
-  blocking: RespConnection;
+  conn: Redis;
+  /** A duplicate of conn, for BLPOP; this run's own (disconnected when it closes). */
+  blocking: Redis;
   parallelism: number;
   attempts: number;
   backoffMs: number;
@@ -204,7 +217,7 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
       );
       this.#submitted.add(index);
     } catch (e) {
-      this.#fail(c.lost(e));
+      this.fail(c.lost(e));
     }
     this.#listening ??= this.#listen();
     return result;
@@ -217,14 +230,14 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
     let lastCheck = Date.now();
     while (!this.#closed && this.#failure === null) {
       try {
-        const popped = await c.blocking.send<[string, string] | null>("BLPOP", [keys.done, c.pollMs / 1000]);
+        const popped = await c.blocking.blpop(keys.done, c.pollMs / 1000);
         if (popped) await this.#take(Number(popped[1]));
         if (popped === null || Date.now() - lastCheck >= c.pollMs) {
           await this.#check();
           lastCheck = Date.now();
         }
       } catch (e) {
-        if (!this.#closed) this.#fail(c.lost(e));
+        if (!this.#closed) this.fail(c.lost(e));
       }
     }
   }
@@ -232,9 +245,9 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
   async #take(index: number): Promise<void> {
     if (!this.#waiting.has(index) || this.#delivered.has(index)) return;
     const keys = runKeys(this.#c.runId);
-    const bytes = await this.#c.conn.sendBuffers<Buffer | null>("HGET", [keys.results, index]);
+    const bytes = await this.#c.conn.hgetBuffer(keys.results, String(index));
     if (bytes === null) return;
-    await this.#c.conn.send("HDEL", [keys.results, index]);
+    await this.#c.conn.hdel(keys.results, String(index));
     this.#c.stats.chunks++;
     this.#c.stats.resultBytes += bytes.length;
     this.#delivered.add(index);
@@ -251,13 +264,13 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
       const state = await c.queue.getJobState(id);
       if (state === "failed") {
         const job = await c.queue.getJob(id);
-        this.#fail(errorFromReason(job?.failedReason, `chunk ${index} of the ${c.kind} run`));
+        this.fail(errorFromReason(job?.failedReason, `chunk ${index} of the ${c.kind} run`));
         return;
       }
       // A job is removed only once completed, and a completed chunk stored its result first: a job gone
       // without a result is a chunk lost.
-      if (state === "unknown" && (await c.conn.send<number>("HEXISTS", [keys.results, index])) === 0) {
-        this.#fail(errorFromReason(undefined, `chunk ${index} of the ${c.kind} run`));
+      if (state === "unknown" && (await c.conn.hexists(keys.results, String(index))) === 0) {
+        this.fail(errorFromReason(undefined, `chunk ${index} of the ${c.kind} run`));
         return;
       }
     }
@@ -275,7 +288,7 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
       this.#noWorkerSince = now;
       c.onNote?.(`waiting for a worker: start one with \`moldtwin worker --redis ${c.url}\``);
     } else if (now - this.#noWorkerSince > c.waitForWorkersMs) {
-      this.#fail(
+      this.fail(
         new MoldtwinError(
           "RUN_ERR_QUEUE_UNAVAILABLE",
           `no moldtwin worker took the ${c.kind} run's chunks from ${c.url} within ${Math.round(c.waitForWorkersMs / 1000)} s (start one with \`moldtwin worker --redis ${c.url}\`)`,
@@ -293,7 +306,8 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
     else w.resolve(result as ResultOf<K>);
   }
 
-  #fail(e: MoldtwinError): void {
+  /** Fails the run: its chunks not delivered yet reject with `e` (the first failure wins). */
+  fail(e: MoldtwinError): void {
     this.#failure ??= e;
     for (const index of [...this.#waiting.keys()]) this.#settle(index, null, this.#failure);
   }
@@ -302,8 +316,9 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
     if (this.#closed) return;
     this.#closed = true;
     const c = this.#c;
-    c.blocking.close();
-    await this.#listening?.catch(() => {});
+    // Rejects a BLPOP in flight at once (QUIT would wait for it).
+    c.blocking.disconnect();
+    await within(this.#listening ?? Promise.resolve(), 3000).catch(() => {});
     for (const index of [...this.#waiting.keys()]) this.#settle(index, null, this.#failure ?? cancelled());
     // Unfinished jobs: waiting, delayed and failed ones go; an active one finishes into nothing (its run is gone).
     const unfinished = [...this.#submitted].filter((i) => !this.#delivered.has(i));
@@ -311,7 +326,7 @@ class BullmqRun<K extends ChunkKind> implements ExecutorRun<K> {
       () => {},
     );
     const keys = runKeys(c.runId);
-    await within(c.conn.send("DEL", [keys.shared, keys.results, keys.done]), 3000).catch(() => {});
+    await within(c.conn.del(keys.shared, keys.results, keys.done), 3000).catch(() => {});
     c.onClose();
   }
 }

@@ -1,8 +1,7 @@
 import { deserialize, serialize } from "node:v8";
-import { type ConnectionOptions, createBunRedisClient, RedisConnection, type RedisOptions } from "bullmq";
+import { Redis } from "ioredis";
 import { MoldtwinError } from "../../engine/errors.ts";
 import type { ChunkKind } from "../../engine/runner/chunk.ts";
-import { RespConnection } from "./resp.ts";
 
 /**
  * The distributed runner's wire protocol: what the gatherer (bullmqExecutor.ts) and the workers (worker.ts)
@@ -20,6 +19,12 @@ import { RespConnection } from "./resp.ts";
  * if that set it, RPUSH the index. A chunk that runs twice (its worker died after storing, or was wrongly
  * thought dead) is stored and announced once; a chunk that finishes after its run ended (cancelled, failed)
  * stores nothing, so no key outlives the run.
+ *
+ * The client is ioredis, on both sides. Our own commands go through connectRedis (binary values as Buffers with
+ * getBuffer/hgetBuffer, STORE_RESULT as a defined command: EVALSHA; the gatherer's BLPOP on a duplicate, as it
+ * blocks its connection). BullMQ gets ioredis instances too: the gatherer's Queue reuses its command connection
+ * (bounded retries, so a run fails instead of waiting for a Redis that went away), a Worker gets one of its own
+ * with maxRetriesPerRequest null (bullmqConnection), as BullMQ asks for, and duplicates it for its blocking one.
  */
 
 export const QUEUE = "moldtwin-chunks";
@@ -84,46 +89,131 @@ export function errorFromReason(reason: string | undefined, what: string): Moldt
   );
 }
 
-let factoryInstalled = false;
+/** Bounded steps: a Redis that went away must not make a close (or a probe) hang. */
+export function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())]);
+}
 
-/**
- * BullMQ's connections through our client (resp.ts): installed once per process, before the first Queue or
- * Worker. Connection options are `{ url }`; BullMQ adds `connectionName` for its blocking connection.
- */
-export function bullmqConnection(url: string): ConnectionOptions {
-  if (!factoryInstalled) {
-    RedisConnection.clientFactory = (opts: RedisOptions) => {
-      const raw = new RespConnection({ url: String(opts.url ?? `redis://${opts.host}:${opts.port}`) });
-      const client = createBunRedisClient(raw);
-      if (opts.connectionName) (client as unknown as { connectionName: string }).connectionName = opts.connectionName;
-      return client;
-    };
-    factoryInstalled = true;
+/** Why `url` is not a Redis URL we take (null when it is one). */
+function urlProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `not a URL: ${JSON.stringify(url)} (expected redis://host:port)`;
   }
-  return { url };
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:") {
+    return `unsupported scheme ${u.protocol} (expected redis://host:port)`;
+  }
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) return `bad database number in ${url}`;
+  return null;
+}
+
+/** Retries of a command while its connection reconnects, before it is rejected (ioredis: 20). */
+const MAX_RETRIES_PER_REQUEST = 2;
+/** Reconnection attempts of a run's connection before it gives up ("end") and the run fails: ≈ 3 s. */
+const BRIEF_RECONNECTS = 5;
+
+const STORE_RESULT_COMMAND = "moldtwinStoreResult";
+type WithStoreResult = Redis & {
+  [STORE_RESULT_COMMAND](
+    shared: string,
+    results: string,
+    done: string,
+    index: number,
+    result: Buffer,
+    ttlS: number,
+  ): Promise<number>;
+};
+
+/** Stores a chunk's result with STORE_RESULT (EVALSHA, EVAL when Redis has not seen the script yet). */
+export function storeResult(conn: Redis, runId: string, index: number, result: Buffer): Promise<number> {
+  const keys = runKeys(runId);
+  return (conn as WithStoreResult)[STORE_RESULT_COMMAND](
+    keys.shared,
+    keys.results,
+    keys.done,
+    index,
+    result,
+    RUN_TTL_S,
+  );
+}
+
+export interface ConnectOptions {
+  /** The option that gave the URL, named in errors (default --redis). */
+  option?: string;
+  /** Connected and answering within this long, or RUN_ERR_QUEUE_UNAVAILABLE (default 3 s). */
+  timeoutMs?: number;
+  /**
+   * Once connected, a lost connection is reconnected for as long as it takes (a worker, like BullMQ's own
+   * connections) or for a few seconds only (a run: then the connection ends and the run fails; the default).
+   */
+  reconnect?: "forever" | "briefly";
 }
 
 /**
- * A connection for our own commands, or RUN_ERR_QUEUE_UNAVAILABLE within `timeoutMs` — never a hang: BullMQ
- * itself would wait for Redis forever, so every entry point checks here first.
+ * A connection for our own commands (ioredis), or RUN_ERR_QUEUE_UNAVAILABLE within `timeoutMs` — never a hang:
+ * ioredis (and BullMQ on it) would retry an unreachable Redis forever, so every entry point checks here first.
+ * The probe does not retry (retryStrategy gives up until the first connection is up); afterwards a command
+ * waits through MAX_RETRIES_PER_REQUEST reconnection attempts at most, then rejects.
  */
-export async function connectRedis(url: string, option = "--redis", timeoutMs = 3000): Promise<RespConnection> {
-  let c: RespConnection;
-  try {
-    c = new RespConnection({ url, connectTimeoutMs: timeoutMs });
-  } catch (e) {
-    throw new MoldtwinError("CLI_ERR_USAGE", `${option}: ${(e as Error).message}`, [
+export async function connectRedis(url: string, o: ConnectOptions = {}): Promise<Redis> {
+  const option = o.option ?? "--redis";
+  const timeoutMs = o.timeoutMs ?? 3000;
+  const problem = urlProblem(url);
+  if (problem !== null) {
+    throw new MoldtwinError("CLI_ERR_USAGE", `${option}: ${problem}`, [
       { field: option, value: url, allowed: "redis://host:port (optionally redis://user:password@host:port/db)" },
     ]);
   }
+  let up = false;
+  let lastError: Error | null = null;
+  const conn = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+    retryStrategy: (times) => {
+      if (!up) return null;
+      if (o.reconnect === "forever") return Math.min(200 * times, 2000);
+      return times <= BRIEF_RECONNECTS ? 200 * times : null;
+    },
+  });
+  conn.on("error", (e: Error) => {
+    lastError = e;
+  });
+  conn.defineCommand(STORE_RESULT_COMMAND, { numberOfKeys: 3, lua: STORE_RESULT });
   try {
-    await c.connect();
-    await c.send("PING");
-    return c;
+    const pong = await within(
+      conn.connect().then(() => conn.ping()),
+      timeoutMs,
+    );
+    if (pong === undefined) throw new Error(`no answer within ${timeoutMs} ms`);
+    up = true;
+    return conn;
   } catch (e) {
-    c.close();
-    throw queueUnavailable(url, (e as Error).message, option);
+    conn.disconnect();
+    // ioredis rejects with "Connection is closed."; the reason (ECONNREFUSED, ETIMEDOUT, WRONGPASS…) came as an error.
+    throw queueUnavailable(url, (lastError ?? (e as Error)).message, option);
   }
+}
+
+/**
+ * The connection for a BullMQ Worker, as BullMQ documents it: an ioredis instance with maxRetriesPerRequest null
+ * (BullMQ retries its own commands; it duplicates the instance for its blocking connection, and closes that
+ * duplicate itself). The instance stays the caller's: quit it after closing the Worker (closeRedis).
+ */
+export function bullmqConnection(url: string): Redis {
+  const conn = new Redis(url, { maxRetriesPerRequest: null });
+  // BullMQ forwards errors to the Worker's "error" event while it runs; this keeps ioredis quiet after it closed.
+  conn.on("error", () => {});
+  return conn;
+}
+
+/** QUIT, bounded; when Redis is away (reconnecting), the socket and the reconnect timer are dropped at once. */
+export async function closeRedis(conn: Redis, ms = 1000): Promise<void> {
+  if (conn.status === "ready") await within(conn.quit(), ms).catch(() => {});
+  conn.disconnect();
 }
 
 export function queueUnavailable(url: string, why: string, option = "--redis"): MoldtwinError {
@@ -133,16 +223,16 @@ export function queueUnavailable(url: string, why: string, option = "--redis"): 
 }
 
 /** Live worker slots (threads of the workers that announced themselves recently). */
-export async function workerSlots(c: RespConnection): Promise<{ workers: number; slots: number }> {
+export async function workerSlots(c: Redis): Promise<{ workers: number; slots: number }> {
   let cursor = "0";
   const keys: string[] = [];
   do {
-    const [next, found] = await c.send<[string, string[]]>("SCAN", [cursor, "MATCH", WORKER_PATTERN, "COUNT", 1000]);
+    const [next, found] = await c.scan(cursor, "MATCH", WORKER_PATTERN, "COUNT", 1000);
     cursor = next;
     keys.push(...found);
   } while (cursor !== "0");
   if (keys.length === 0) return { workers: 0, slots: 0 };
-  const values = await c.send<(string | null)[]>("MGET", keys);
+  const values = await c.mget(keys);
   let workers = 0;
   let slots = 0;
   for (const v of values) {

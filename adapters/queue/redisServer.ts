@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RespConnection } from "./resp.ts";
+import { Redis } from "ioredis";
 
 /**
  * A real, throw-away `redis-server` for tests and benchmarks: a free port on 127.0.0.1, a temporary directory,
@@ -53,23 +53,35 @@ export async function startRedisServer(o: { binary?: string; timeoutMs?: number 
   const stop = async (): Promise<void> => {
     if (!exited) {
       child.kill("SIGTERM");
-      await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 5000).unref())]);
       if (!exited) child.kill("SIGKILL");
     }
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (o.timeoutMs ?? 10_000);
   for (;;) {
-    const c = new RespConnection({ url, connectTimeoutMs: 1000 });
+    // One attempt per loop turn: no reconnecting, no offline queue.
+    const c = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: 1000,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
+    let lastError: Error | undefined;
+    c.on("error", (e: Error) => {
+      lastError = e;
+    });
     try {
-      await Promise.race([c.connect().then(() => c.send("PING")), spawnError]);
-      c.close();
+      await Promise.race([c.connect().then(() => c.ping()), spawnError]);
+      c.disconnect();
       return { url, port, process: child, stop };
     } catch (e) {
-      c.close();
+      c.disconnect();
       if (exited || Date.now() > deadline || (e as NodeJS.ErrnoException).code === "ENOENT") {
         await stop();
-        throw new Error(`redis-server did not start on port ${port}: ${(e as Error).message}\n${output}`);
+        // ioredis rejects with "Connection is closed."; the reason came as an error event.
+        const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? (e as Error) : (lastError ?? (e as Error));
+        throw new Error(`redis-server did not start on port ${port}: ${why.message}\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }

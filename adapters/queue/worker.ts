@@ -7,19 +7,19 @@ import { closeSweepPools, sweepPool } from "../../engine/sweep/pool.ts";
 import {
   bullmqConnection,
   type ChunkJobData,
+  closeRedis,
   codedReason,
   connectRedis,
   decode,
   encode,
   QUEUE,
-  RUN_TTL_S,
   runKeys,
-  STORE_RESULT,
+  storeResult,
   WORKER_HEARTBEAT_MS,
   WORKER_TTL_MS,
+  within,
   workerKey,
 } from "./protocol.ts";
-import type { RespConnection } from "./resp.ts";
 
 /**
  * A distributed worker (`moldtwin worker --redis …`): takes chunks from the BullMQ queue and runs each with the
@@ -60,23 +60,15 @@ export interface ChunkWorker {
 
 const SHARED_CACHE_RUNS = 8;
 
-function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())]);
-}
-
 export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWorker> {
   const concurrency = Math.max(1, Math.floor(o.concurrency ?? 1));
   const log = o.log ?? (() => {});
-  const conn: RespConnection = await connectRedis(o.url);
+  // Our own commands; like BullMQ's connections, it reconnects for as long as Redis is away.
+  const conn = await connectRedis(o.url, { reconnect: "forever" });
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const announce = (): Promise<unknown> =>
     conn
-      .send("SET", [
-        workerKey(id),
-        JSON.stringify({ host: hostname(), pid: process.pid, concurrency }),
-        "PX",
-        WORKER_TTL_MS,
-      ])
+      .set(workerKey(id), JSON.stringify({ host: hostname(), pid: process.pid, concurrency }), "PX", WORKER_TTL_MS)
       .catch(() => {});
   await announce();
   const heartbeat = setInterval(announce, WORKER_HEARTBEAT_MS);
@@ -87,7 +79,7 @@ export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWork
   const sharedOf = (runId: string): Promise<unknown> => {
     let p = shared.get(runId);
     if (!p) {
-      p = conn.sendBuffers<Buffer | null>("GET", [runKeys(runId).shared]).then((b) => (b ? decode(b) : null));
+      p = conn.getBuffer(runKeys(runId).shared).then((b) => (b ? decode(b) : null));
       p.catch(() => shared.delete(runId));
       if (shared.size >= SHARED_CACHE_RUNS) shared.delete(shared.keys().next().value!);
       shared.set(runId, p);
@@ -130,25 +122,16 @@ export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWork
       if (e instanceof MoldtwinError) throw new UnrecoverableError(codedReason(e));
       throw e;
     }
-    const keys = runKeys(runId);
-    const stored = await conn.send<number>("EVAL", [
-      STORE_RESULT,
-      3,
-      keys.shared,
-      keys.results,
-      keys.done,
-      index,
-      encode(result),
-      RUN_TTL_S,
-    ]);
+    const stored = await storeResult(conn, runId, index, encode(result));
     processed++;
     const what = stored === 1 ? "stored" : stored === 0 ? "already stored by an earlier run of it" : "its run is over";
     log(`${tag}: done in ${((performance.now() - t0) / 1000).toFixed(2)} s, ${what}`);
     return stored;
   };
 
+  const bullConn = bullmqConnection(o.url);
   const worker = new Worker<ChunkJobData, number>(QUEUE, processor, {
-    connection: bullmqConnection(o.url),
+    connection: bullConn,
     concurrency,
     lockDuration: o.lockDurationMs ?? 10_000,
     stalledInterval: o.stalledIntervalMs ?? 5_000,
@@ -164,7 +147,14 @@ export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWork
     if (job) log(`${tagOf(job)}: failed: ${e.message.replace(/^moldtwin-error:/, "")}`);
   });
   worker.on("stalled", (jobId: string) => log(`chunk ${jobId} lost its worker: back in the queue`));
-  await worker.waitUntilReady();
+  try {
+    await worker.waitUntilReady();
+  } catch (e) {
+    clearInterval(heartbeat);
+    await within(worker.close(true), 1000).catch(() => {});
+    await Promise.all([closeRedis(bullConn), closeRedis(conn)]);
+    throw e;
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -182,10 +172,10 @@ export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWork
         if (!force && active > 0) await new Promise<void>((r) => (onIdle = r));
         await within(closed, 3000);
         await within(
-          conn.send("DEL", [workerKey(id)]).catch(() => {}),
+          conn.del(workerKey(id)).catch(() => {}),
           1000,
         );
-        conn.close();
+        await Promise.all([closeRedis(bullConn), closeRedis(conn)]);
         await closeSweepPools();
       })();
       return closing;
