@@ -111,6 +111,41 @@ afterAll(async () => {
 });
 
 describe("distributed runner (real redis-server, two `moldtwin worker` processes)", () => {
+  it("the service's runs fan out too (server setting redisUrl), with the local job's result", async () => {
+    const { createJobManager } = await import("../adapters/http/jobs.ts");
+    const contract = JSON.parse(readFileSync(scenario("case-b-contract"), "utf8")) as Record<string, unknown>;
+    const req = {
+      kind: "contract" as const,
+      scenario: { ...contract, runs: 300 },
+      baseDir: new URL("../scenarios/", import.meta.url).pathname,
+      tenant: "t",
+      owner: "o",
+    };
+    const done = async (jobs: ReturnType<typeof createJobManager>, id: string): Promise<string> => {
+      for (;;) {
+        const info = jobs.get(id)!;
+        if (info.status === "done") return jobs.resultJson(id)!;
+        if (info.status !== "queued" && info.status !== "running") throw new Error(JSON.stringify(info.error));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const before = workers.map((w) => w.output()).join("").length;
+    const local = createJobManager();
+    const remote = createJobManager({ redisUrl: redis.url });
+    try {
+      const [a, b] = await Promise.all([done(local, local.submit(req).id), done(remote, remote.submit(req).id)]);
+      expect(b).toBe(a);
+      expect(
+        workers
+          .map((w) => w.output())
+          .join("")
+          .slice(before),
+      ).toMatch(/contract run [0-9a-f]{8} chunk 0: done/);
+    } finally {
+      await Promise.all([local.close(), remote.close()]);
+    }
+  }, 120_000);
+
   it("contract Monte Carlo with its tornado via --redis prints exactly the local run's JSON", async () => {
     const args = ["contract", scenario("case-b-contract"), "--runs", "300", "--json"];
     const local = await moldtwinAsync(...args, "--workers", "0");

@@ -2,6 +2,7 @@ import type { MessagePort } from "node:worker_threads";
 import { type Table, tableToIPC } from "apache-arrow";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { MoldtwinError } from "../../engine/errors.ts";
+import type { ChunkExecutor } from "../../engine/runner/executor.ts";
 import type { ContractScenario } from "../../twin-models/schemas/contract.ts";
 import type { ForecastScenario } from "../../twin-models/schemas/forecast.ts";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
@@ -23,7 +24,8 @@ export type JobInput =
   | { kind: "spares"; scenario: SparesScenario; plants: Plant[] }
   | { kind: "contract"; scenario: ContractScenario; plant: Plant };
 
-export type JobTask = JobInput & { port: MessagePort };
+/** `redisUrl`: the service's distributed runner — chunked kinds fan out to `moldtwin worker`s through Redis. */
+export type JobTask = JobInput & { port: MessagePort; redisUrl?: string };
 
 /** A progress message: the stage's own count (rows, presses, runs, steps) and the run's overall fraction. */
 export interface JobProgress {
@@ -82,7 +84,7 @@ function reporter(port: MessagePort, weights: (stage: string) => [from: number, 
   return report;
 }
 
-async function runWindowJob(sc: WindowScenario, port: MessagePort): Promise<KindOutput> {
+async function runWindowJob(sc: WindowScenario, port: MessagePort, executor?: ChunkExecutor): Promise<KindOutput> {
   const [{ runWindow }, { windowJson }, { windowTable }] = await Promise.all([
     import("../../engine/window/window.ts"),
     import("../cli/commands/window.ts"),
@@ -104,6 +106,7 @@ async function runWindowJob(sc: WindowScenario, port: MessagePort): Promise<Kind
   const chunks: Table[] = [];
   const r = await runWindow(sc, {
     workers: 0,
+    ...(executor ? { executor } : {}),
     sink: (t) => {
       chunks.push(t);
     },
@@ -120,7 +123,12 @@ async function runWindowJob(sc: WindowScenario, port: MessagePort): Promise<Kind
   return { json: windowJson(r, 0, {}), table: windowTable(sc, r, chunks), progress: report.latest };
 }
 
-async function runForecastJob(sc: ForecastScenario, plant: Plant, port: MessagePort): Promise<KindOutput> {
+async function runForecastJob(
+  sc: ForecastScenario,
+  plant: Plant,
+  port: MessagePort,
+  executor?: ChunkExecutor,
+): Promise<KindOutput> {
   const [{ forecastFleetParallel }, { forecastJson }, { forecastTable }] = await Promise.all([
     import("../../engine/fleet/parallel.ts"),
     import("../cli/commands/forecast.ts"),
@@ -129,6 +137,7 @@ async function runForecastJob(sc: ForecastScenario, plant: Plant, port: MessageP
   const report = reporter(port, () => [0, 1]);
   const r = await forecastFleetParallel(plant, sc, {
     workers: 0,
+    ...(executor ? { executor } : {}),
     onProgress: (p) => report("forecast", p.done, p.total),
   });
   return { json: forecastJson(sc, r, 0, {}), table: forecastTable(r), progress: report.latest };
@@ -149,7 +158,12 @@ async function runSparesJob(sc: SparesScenario, plants: Plant[], port: MessagePo
   return { json: sparesJson(sc, r, {}), table: sparesTable(r), progress: report.latest };
 }
 
-async function runContractJob(sc: ContractScenario, plant: Plant, port: MessagePort): Promise<KindOutput> {
+async function runContractJob(
+  sc: ContractScenario,
+  plant: Plant,
+  port: MessagePort,
+  executor?: ChunkExecutor,
+): Promise<KindOutput> {
   const [contract, { evaluatePnl, tierTerms }, { contractJson }, { contractTable }] = await Promise.all([
     import("../../engine/contracts/contract.ts"),
     import("../../engine/contracts/pnl.ts"),
@@ -165,7 +179,7 @@ async function runContractJob(sc: ContractScenario, plant: Plant, port: MessageP
   const tornadoRuns = 2 * physical * Math.min(sc.runs, 2000);
   const split = main / (main + tornadoRuns);
   const report = reporter(port, (stage) => (stage === "tornado" ? [split, 1] : [0, split]));
-  const options = { workers: 0, tornado: true, onProgress: report };
+  const options = { workers: 0, tornado: true, onProgress: report, ...(executor ? { executor } : {}) };
   // runContract's steps, spelled out to keep the per-run P&L for the Arrow table.
   const sim = await simulateScenario(sc, plant, [sc.tier], options);
   const outcomes = outcomesFor(sim, terms);
@@ -175,16 +189,19 @@ async function runContractJob(sc: ContractScenario, plant: Plant, port: MessageP
   return { json: contractJson(sc, r), table: contractTable(r, pnl), progress: report.latest };
 }
 
-function run(task: JobTask): Promise<KindOutput> {
-  switch (task.kind) {
-    case "window":
-      return runWindowJob(task.scenario, task.port);
-    case "forecast":
-      return runForecastJob(task.scenario, task.plant, task.port);
-    case "spares":
-      return runSparesJob(task.scenario, task.plants, task.port);
-    case "contract":
-      return runContractJob(task.scenario, task.plant, task.port);
+async function run(task: JobTask): Promise<KindOutput> {
+  // Spares is not chunked (its Monte Carlo is one pass): it always runs here.
+  if (task.kind === "spares") return runSparesJob(task.scenario, task.plants, task.port);
+  const { openBullmqExecutor } = task.redisUrl
+    ? await import("../queue/bullmqExecutor.ts")
+    : { openBullmqExecutor: null };
+  const executor = openBullmqExecutor ? await openBullmqExecutor({ url: task.redisUrl! }) : undefined;
+  try {
+    if (task.kind === "window") return await runWindowJob(task.scenario, task.port, executor);
+    if (task.kind === "forecast") return await runForecastJob(task.scenario, task.plant, task.port, executor);
+    return await runContractJob(task.scenario, task.plant, task.port, executor);
+  } finally {
+    await executor?.close();
   }
 }
 

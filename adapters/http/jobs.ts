@@ -107,6 +107,8 @@ export interface JobManagerOptions {
    * taking the server down.
    */
   workerHeapMb?: number;
+  /** Fan the chunked kinds (window, forecast, contract) out to `moldtwin worker`s through this Redis. */
+  redisUrl?: string;
 }
 
 const WORKER = new URL("./jobWorker.ts", import.meta.url).href;
@@ -268,7 +270,7 @@ export function createJobManager(options: JobManagerOptions = {}): JobManager {
       run.info.progress = { done: p.done, total: p.total, fraction: p.fraction, stage: p.stage };
       notify(run, false);
     });
-    const task: JobTask = { ...input, port: port2 };
+    const task: JobTask = { ...input, port: port2, ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}) };
     (pool.run(task, { signal: abort.signal, transferList: [port2] }) as Promise<JobOutcome>)
       .then(
         (out) => {

@@ -1,14 +1,15 @@
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Plant } from "../../twin-models/schemas/plant.ts";
+import { freePort } from "../freePort.ts";
 import type { SimCell } from "../opcua/cell.ts";
 import type { Ingest } from "../opcua/ingest.ts";
 import { loadPlant } from "../plantFile.ts";
 import type { HistoryStore } from "../store/historyStore.ts";
 import { type BuiltApp, buildApp } from "./app.ts";
 import { Auth } from "./auth.ts";
+import { CycleWrites } from "./historyReader.ts";
 import { createJobManager, type JobManager } from "./jobs.ts";
 import { LiveHub } from "./live.ts";
 import { type LogSink, type ProtectionOptions, protectionFromEnv } from "./protection.ts";
@@ -51,6 +52,8 @@ export interface ServiceOptions {
   viewer?: boolean;
   demoTokens?: boolean;
   jobThreads?: number;
+  /** Distributed runner: window, forecast and contract runs go to `moldtwin worker`s through this Redis. */
+  redisUrl?: string;
   log?: (line: string) => void;
   /** Rate limits and load shedding (adapters/http/protection.ts); over MOLDTWIN_RATE_LIMIT etc. from the environment. */
   protection?: Partial<ProtectionOptions>;
@@ -92,13 +95,21 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   };
   try {
     const { openStore } = await import("../store/historyStore.ts");
-    const store: HistoryStore = await openStore(options.storePath ?? join(stateDir, "history.duckdb"));
+    // Its cycle writes counted, so the history route answers repeated reads from memory until a press writes again.
+    const cycleWrites = new CycleWrites();
+    const store: HistoryStore = cycleWrites.track(
+      await openStore(options.storePath ?? join(stateDir, "history.duckdb")),
+    );
     cleanups.push(() => store.close());
     log(`history store ${store.path}`);
 
     // Real endpoints run in real time; the simulated cells at the chosen scale.
     const live = new LiveHub(plants, { timeScale: options.endpoints?.length ? 1 : (options.timeScale ?? 1) });
-    const jobs = createJobManager({ threads: options.jobThreads ?? 1 });
+    const jobs = createJobManager({
+      threads: options.jobThreads ?? 1,
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    });
+    if (options.redisUrl) log(`runs fan out through Redis at ${options.redisUrl} (start workers: npx moldtwin worker)`);
     cleanups.push(() => jobs.close());
 
     const cells: SimCell[] = [];
@@ -168,12 +179,18 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
       live,
       jobs,
       store,
+      cycleWrites,
       scenarios,
       forecastRuns,
       viewerDir,
       livePeriodMs: options.livePeriodMs ?? 1000,
       protection: { ...protectionFromEnv(), ...options.protection },
-      accessLog: options.accessLog !== undefined ? options.accessLog : process.env.MOLDTWIN_ACCESS_LOG === "1" ? process.stdout : null,
+      accessLog:
+        options.accessLog !== undefined
+          ? options.accessLog
+          : process.env.MOLDTWIN_ACCESS_LOG === "1"
+            ? process.stdout
+            : null,
     });
     cleanups.push(() => built.app.close());
     await built.app.listen({ port: options.port ?? 8080, host: options.host ?? "127.0.0.1" });
@@ -195,16 +212,4 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     await stop();
     throw e;
   }
-}
-
-/** A TCP port free right now (the OS picks it), for simulated cells in tests and benches. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { freePort } from "../freePort.ts";
 
 /**
  * A real, throw-away `redis-server` for tests and benchmarks: a free port on 127.0.0.1, a temporary directory,
@@ -19,15 +19,7 @@ export interface RedisServer {
 }
 
 /** A TCP port that was free a moment ago (the kernel's pick). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const address = srv.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+export { freePort };
 
 export async function startRedisServer(o: { binary?: string; timeoutMs?: number } = {}): Promise<RedisServer> {
   const port = await freePort();

@@ -21,6 +21,10 @@ export function registerStart(program: Command): void {
     .option("--time-scale <x>", "simulated cells: wall seconds per simulated second (0.1 = 10× speed)", "1")
     .option("--opcua-port <port>", "first port of the simulated cells", "48400")
     .option("--no-demo-tokens", "do not seed demo tokens on first start")
+    .option(
+      "--redis <url>",
+      "run window, forecast and contract jobs on `moldtwin worker`s through Redis (env MOLDTWIN_REDIS)",
+    )
     .action(async (o) =>
       run(false, async () => {
         const port = numeric(o.port);
@@ -51,6 +55,7 @@ export function registerStart(program: Command): void {
           timeScale,
           opcuaBasePort: typeof opcuaPort === "number" ? opcuaPort : 48400,
           demoTokens: o.demoTokens !== false,
+          ...((o.redis ?? process.env.MOLDTWIN_REDIS) ? { redisUrl: o.redis ?? process.env.MOLDTWIN_REDIS } : {}),
           log,
         });
         log(`\nmoldtwin is running at ${service.url} (API docs at ${service.url}docs) — Ctrl-C stops it`);
