@@ -2,9 +2,17 @@ import { existsSync } from "node:fs";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { MoldtwinError } from "../../engine/errors.ts";
 import type { HistoryStore } from "../store/historyStore.ts";
-import type { Auth } from "./auth.ts";
+import type { Auth, Principal } from "./auth.ts";
+import type { CycleWrites } from "./historyReader.ts";
 import type { JobManager } from "./jobs.ts";
 import type { LiveHub } from "./live.ts";
+import {
+  type LogSink,
+  loggerOptions,
+  type ProtectionOptions,
+  registerProtection,
+  resolveProtection,
+} from "./protection.ts";
 import { registerRoutes } from "./routes.ts";
 import type { ScenarioCatalog } from "./scenarioCatalog.ts";
 import { type Registry, redactCosts, TenantScope } from "./tenancy.ts";
@@ -23,6 +31,12 @@ export interface ServiceContext {
   viewerDir: string | null;
   /** Interval of the live SSE stream, ms. */
   livePeriodMs: number;
+  /** Counts the store's cycle writes, so the history route may answer from memory until the next (historyReader.ts). */
+  cycleWrites?: CycleWrites | null;
+  /** Rate limits and load shedding (protection.ts); unset fields take DEFAULT_PROTECTION. */
+  protection?: Partial<ProtectionOptions>;
+  /** Where to write the access log (JSON lines, tokens redacted); none by default. */
+  accessLog?: LogSink | null;
 }
 
 declare module "fastify" {
@@ -33,6 +47,8 @@ declare module "fastify" {
     /** Roles allowed on the route; `public` routes need no token. Routes without either are refused (deny by default). */
     roles?: readonly string[] | "all";
     public?: boolean;
+    /** A server-sent-events route: one long request, not counted as a request in flight (protection.ts). */
+    stream?: boolean;
   }
 }
 
@@ -43,7 +59,13 @@ export interface BuiltApp {
 }
 
 export async function buildApp(ctx: ServiceContext): Promise<BuiltApp> {
-  const app = Fastify({ logger: false, bodyLimit: 4 << 20, forceCloseConnections: true });
+  const protectionOptions = resolveProtection(ctx.protection);
+  const app = Fastify({
+    logger: loggerOptions(ctx.accessLog ?? null),
+    bodyLimit: 4 << 20,
+    forceCloseConnections: true,
+    trustProxy: protectionOptions.trustProxy,
+  });
   const routes: BuiltApp["routes"] = [];
   app.addHook("onRoute", (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
@@ -54,10 +76,11 @@ export async function buildApp(ctx: ServiceContext): Promise<BuiltApp> {
     }
   });
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     if (err instanceof MoldtwinError) {
-      // Shed load politely: a full queue says when to come back.
-      if (err.httpStatus === 429) reply.header("retry-after", "5");
+      // Shed load politely: a full queue says when to come back (rate limits and shedding set their own).
+      if (err.httpStatus === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", "5");
+      if (err.httpStatus >= 500) req.log.error({ err }, "request failed");
       return reply.status(err.httpStatus).send(err.toJSON());
     }
     const e = err as {
@@ -73,15 +96,30 @@ export async function buildApp(ctx: ServiceContext): Promise<BuiltApp> {
       return reply.status(400).send(m.toJSON());
     }
     const status = e.statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, "request failed");
     const m = new MoldtwinError(status < 500 ? "TWIN_ERR_VALIDATION" : "INTERNAL_ERR", (err as Error).message, []);
     return reply.status(status).send(m.toJSON());
   });
 
-  // Authentication and role check for every /api route, in one hook: deny by default.
-  app.addHook("onRequest", async (req: FastifyRequest) => {
-    const cfg = req.routeOptions.config as { public?: boolean; roles?: readonly string[] | "all" } | undefined;
+  // Load shedding first (its hook runs before the one below), then the rate limiter the hook below calls.
+  const protection = await registerProtection(app, protectionOptions);
+
+  // Authentication, rate limit and role check for every /api route, in one hook: deny by default. The limit is
+  // counted before a bad token is refused, so guessing tokens is limited too (by address).
+  app.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
+    const cfg = req.routeOptions.config as
+      | { public?: boolean; roles?: readonly string[] | "all"; stream?: boolean }
+      | undefined;
     if (!req.url.startsWith("/api/") || cfg?.public) return;
-    const principal = ctx.auth.authenticate(req.headers.authorization);
+    let principal: Principal | null = null;
+    let refused: unknown = null;
+    try {
+      principal = ctx.auth.authenticate(req.headers.authorization);
+    } catch (e) {
+      refused = e;
+    }
+    await protection.limit(req, reply, principal);
+    if (!principal) throw refused;
     req.scope = new TenantScope(principal, ctx.registry);
     const roles = cfg?.roles;
     if (roles !== "all" && !roles?.includes(principal.role)) {
@@ -89,6 +127,7 @@ export async function buildApp(ctx: ServiceContext): Promise<BuiltApp> {
         { field: "role", value: principal.role, allowed: Array.isArray(roles) ? roles.join(", ") : "none" },
       ]);
     }
+    if (cfg?.stream) protection.openStream(req, reply, principal);
   });
   // The net under the routes: no money in any response to a principal who may not see costs.
   app.addHook("preSerialization", async (req: FastifyRequest, _reply: FastifyReply, payload: unknown) =>

@@ -4,10 +4,12 @@ import { ERROR_CODES, type ErrorCode, MoldtwinError } from "../../engine/errors.
 import { simulateShot } from "../../engine/molding/simulateShot.ts";
 import { listCards } from "../../twin-models/library/index.ts";
 import { resolveTwin } from "../../twin-models/resolve.ts";
+import type { Plant } from "../../twin-models/schemas/plant.ts";
 import { ShotScenario } from "../../twin-models/schemas/scenario.ts";
 import { parse } from "../../twin-models/validate.ts";
 import type { ServiceContext } from "./app.ts";
 import { ROLES } from "./auth.ts";
+import { HistoryReader } from "./historyReader.ts";
 import { RUN_KINDS, type RunInfo, type RunKind } from "./jobs.ts";
 import { plantId } from "./scenarioCatalog.ts";
 import { type CellEntry, type TenantScope, unknown } from "./tenancy.ts";
@@ -46,6 +48,11 @@ const RunBody = Type.Object(
 );
 
 export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  // What does not change while the service runs (the plants, the twins' predictions, a finished forecast) is built
+  // once; live values and history are read per request. Nothing sent is mutated afterwards (the costs net in app.ts
+  // copies), so the views are shared between requests.
+  const views = new Views(ctx);
+  const history = new HistoryReader(ctx.store, ctx.cycleWrites ?? null);
   app.get("/api/health", { config: { public: true } }, async () => ({ ok: true }));
 
   app.get("/api/me", { config: { roles: ALL } }, async (req) => ({
@@ -79,44 +86,17 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext):
   app.get(
     "/api/twins/:plantId",
     { config: { roles: ALL }, schema: { params: Type.Object({ plantId: Type.String() }) } },
-    async (req) => {
-      const plant = req.scope.plant((req.params as { plantId: string }).plantId);
-      return {
-        id: plant.id,
-        name: plant.name,
-        description: plant.description,
-        tenant: plant.tenant,
-        presses: plant.cells
-          .flatMap((c) => c.presses)
-          .map((p) => {
-            const shot = simulateShot(
-              resolveTwin({ material: p.material, machine: p.machine, mold: p.mold }),
-              p.settings,
-            );
-            return {
-              id: p.id,
-              machine: p.machine,
-              mold: p.mold,
-              material: p.material,
-              settings: p.settings,
-              predicted: {
-                cycleTimeS: shot.cycle.cycleTimeS,
-                partMassG: shot.pack.partMassG,
-                energyPerPartKWh: shot.energy.perPartKWh,
-                requiredClampForceKN: shot.clamp.requiredClampForceKN,
-              },
-            };
-          }),
-      };
-    },
+    async (req) => views.twin(req.scope.plant((req.params as { plantId: string }).plantId)),
   );
 
-  app.get("/api/cells", { config: { roles: ALL } }, async (req) => ({ cells: req.scope.cells().map(cellView) }));
+  app.get("/api/cells", { config: { roles: ALL } }, async (req) => ({
+    cells: req.scope.cells().map((e) => views.cell(e)),
+  }));
   app.get("/api/cells/:cellId", { config: { roles: ALL }, schema: { params: CellParams } }, async (req) =>
-    cellView(req.scope.cell((req.params as { cellId: string }).cellId)),
+    views.cell(req.scope.cell((req.params as { cellId: string }).cellId)),
   );
 
-  app.get("/api/live", { config: { roles: ALL } }, async (req, reply) => {
+  app.get("/api/live", { config: { roles: ALL, stream: true } }, async (req, reply) => {
     const ids = req.scope.pressIds();
     const snapshot = () => ({ atMs: Date.now(), presses: ids.map((id) => ctx.live.live(id)!).filter(Boolean) });
     streamEvents(req, reply, ctx.livePeriodMs, () => ({ event: "presses", data: snapshot() }));
@@ -125,10 +105,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext):
   app.get("/api/presses/:pressId", { config: { roles: ALL }, schema: { params: PressParams } }, async (req) => {
     const { press, entry } = req.scope.press((req.params as { pressId: string }).pressId);
     return {
-      press: pressView(press, entry),
+      press: views.press(press, entry),
       live: ctx.live.live(press.id),
       series: ctx.live.series(press.id),
-      components: componentsOf(ctx, entry.plant.id, press.id),
+      components: views.components(entry.plant.id, press.id),
       alerts: ctx.live.alerts(press.id),
       calibration: ctx.live.calibration(press.id),
       kpis: ctx.live.kpis(press.id),
@@ -148,7 +128,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext):
           { field: "fromMs", value: fromMs, unit: "epoch ms", allowed: `< toMs (${toMs})` },
         ]);
       }
-      const cycles = ctx.store ? await ctx.store.cycles(press.id, fromMs, toMs) : [];
+      const cycles = await history.cycles(press.id, fromMs, toMs);
       const limit = q.limit ?? 1000;
       return { press: press.id, fromMs, toMs, truncated: cycles.length > limit, cycles: cycles.slice(-limit) };
     },
@@ -263,7 +243,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServiceContext):
   );
   app.get(
     "/api/runs/:runId/events",
-    { config: { roles: RUNNERS }, schema: { params: RunParams } },
+    { config: { roles: RUNNERS, stream: true }, schema: { params: RunParams } },
     async (req, reply) => {
       const run = ownRun(ctx, req.scope, req.params);
       openStream(reply);
@@ -296,17 +276,23 @@ function notDone(run: RunInfo): MoldtwinError {
 
 const MAX_HTTP_GRID_POINTS = 40_000;
 
-function rejectFileRefs(value: unknown, field: string): void {
-  if (typeof value === "string") {
-    if (/[/\\]|\.(json|csv)$/i.test(value)) {
-      throw new MoldtwinError("TWIN_ERR_VALIDATION", `${field}: posted scenarios name ids, not files`, [
-        { field, value, allowed: "a library or plant id (no paths, no .json/.csv files)" },
-      ]);
+/** Without recursion: a posted body nested 50 000 deep must get the schema's 400, not a stack overflow's 500. */
+function rejectFileRefs(root: unknown, rootField: string): void {
+  const stack: [unknown, string][] = [[root, rootField]];
+  while (stack.length > 0) {
+    const [value, field] = stack.pop()!;
+    if (typeof value === "string") {
+      if (/[/\\]|\.(json|csv)$/i.test(value)) {
+        throw new MoldtwinError("TWIN_ERR_VALIDATION", `${field}: posted scenarios name ids, not files`, [
+          { field, value, allowed: "a library or plant id (no paths, no .json/.csv files)" },
+        ]);
+      }
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) stack.push([v, `${field}[${i}]`]);
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) stack.push([v, `${field}.${k}`]);
     }
-  } else if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) rejectFileRefs(v, `${field}[${i}]`);
-  } else if (value && typeof value === "object")
-    for (const [k, v] of Object.entries(value)) rejectFileRefs(v, `${field}.${k}`);
+  }
 }
 
 function limitGrid(scenario: Record<string, unknown>): void {
@@ -328,6 +314,94 @@ function limitGrid(scenario: Record<string, unknown>): void {
   }
 }
 
+type PressView = ReturnType<typeof pressView>;
+type Component = ReturnType<typeof componentsOf>[number];
+
+/** The views that do not change while the service runs, each built on first use. */
+class Views {
+  private readonly ctx: ServiceContext;
+  private readonly presses = new Map<string, PressView>();
+  private readonly cells = new Map<string, ReturnType<typeof cellView>>();
+  private readonly twins = new Map<string, ReturnType<typeof twinView>>();
+  /** Per forecast result (an object that never changes once the run is done): components by press. */
+  private readonly componentsByResult = new WeakMap<object, Map<string, Component[]>>();
+
+  constructor(ctx: ServiceContext) {
+    this.ctx = ctx;
+  }
+
+  press(p: CellEntry["cell"]["presses"][number], entry: CellEntry): PressView {
+    let v = this.presses.get(p.id);
+    if (!v) {
+      v = pressView(p, entry);
+      this.presses.set(p.id, v);
+    }
+    return v;
+  }
+
+  cell(e: CellEntry): ReturnType<typeof cellView> {
+    let v = this.cells.get(e.cell.id);
+    if (!v) {
+      v = cellView(e, (p) => this.press(p, e));
+      this.cells.set(e.cell.id, v);
+    }
+    return v;
+  }
+
+  twin(plant: Plant): ReturnType<typeof twinView> {
+    let v = this.twins.get(plant.id);
+    if (!v) {
+      v = twinView(plant);
+      this.twins.set(plant.id, v);
+    }
+    return v;
+  }
+
+  components(plant: string, press: string): Component[] {
+    const runId = this.ctx.forecastRuns.get(plant);
+    const result = runId ? (this.ctx.jobs.result(runId) as ForecastJson | undefined) : undefined;
+    if (!result) return [];
+    let byPress = this.componentsByResult.get(result);
+    if (!byPress) {
+      byPress = new Map();
+      this.componentsByResult.set(result, byPress);
+    }
+    let v = byPress.get(press);
+    if (!v) {
+      v = componentsOf(result, press);
+      byPress.set(press, v);
+    }
+    return v;
+  }
+}
+
+function twinView(plant: Plant) {
+  return {
+    id: plant.id,
+    name: plant.name,
+    description: plant.description,
+    tenant: plant.tenant,
+    presses: plant.cells
+      .flatMap((c) => c.presses)
+      .map((p) => {
+        const shot = simulateShot(resolveTwin({ material: p.material, machine: p.machine, mold: p.mold }), p.settings);
+        return {
+          id: p.id,
+          machine: p.machine,
+          mold: p.mold,
+          material: p.material,
+          settings: p.settings,
+          predicted: {
+            cycleTimeS: shot.cycle.cycleTimeS,
+            partMassG: shot.pack.partMassG,
+            energyPerPartKWh: shot.energy.perPartKWh,
+            requiredClampForceKN: shot.clamp.requiredClampForceKN,
+          },
+        };
+      }),
+  };
+}
+
 function pressView(p: CellEntry["cell"]["presses"][number], entry: CellEntry) {
   const twin = resolveTwin({ material: p.material, machine: p.machine, mold: p.mold });
   return {
@@ -345,22 +419,19 @@ function pressView(p: CellEntry["cell"]["presses"][number], entry: CellEntry) {
   };
 }
 
-function cellView(e: CellEntry) {
+function cellView(e: CellEntry, pressOf: (p: CellEntry["cell"]["presses"][number]) => PressView) {
   return {
     id: e.cell.id,
     name: e.cell.name,
     tenant: e.tenant,
     plantId: e.plant.id,
-    presses: e.cell.presses.map((p) => pressView(p, e)),
+    presses: e.cell.presses.map(pressOf),
     conveyors: e.cell.conveyors.map((c) => ({ id: c.id, from: c.from, to: c.to, widthM: c.widthM })),
   };
 }
 
 /** Wear and remaining life per component, from the plant's fleet forecast run (engine/fleet/forecast.ts). */
-function componentsOf(ctx: ServiceContext, plant: string, press: string) {
-  const runId = ctx.forecastRuns.get(plant);
-  const result = runId ? (ctx.jobs.result(runId) as ForecastJson | undefined) : undefined;
-  if (!result) return [];
+function componentsOf(result: ForecastJson, press: string) {
   return result.components
     .filter((c) => c.press === press)
     .map((c) => ({

@@ -30,10 +30,10 @@ export class Registry {
     this.plants = plants;
     this.cells = plants.flatMap((plant) => plant.cells.map((cell) => ({ plant, cell, tenant: plant.tenant })));
     for (const e of this.cells) {
-      if (this.cellById.has(e.cell.id)) throw new Error(`cell id ${e.cell.id} is used by two plants`);
+      if (this.cellById.has(e.cell.id)) throw duplicate("cell", e.cell.id, e.plant.id);
       this.cellById.set(e.cell.id, e);
       for (const p of e.cell.presses) {
-        if (this.pressById.has(p.id)) throw new Error(`press id ${p.id} is used twice`);
+        if (this.pressById.has(p.id)) throw duplicate("press", p.id, e.plant.id);
         this.pressById.set(p.id, { press: p, entry: e });
       }
     }
@@ -46,6 +46,15 @@ export class Registry {
   press(id: string): { press: PlantPress; entry: CellEntry } | undefined {
     return this.pressById.get(id);
   }
+}
+
+/** Two plants (or one plant twice) naming the same cell or press: the service cannot tell them apart. */
+function duplicate(what: "cell" | "press", id: string, plant: string): MoldtwinError {
+  return new MoldtwinError(
+    "TWIN_ERR_VALIDATION",
+    `${what} id ${id} of plant ${plant} is already used by another plant`,
+    [{ field: `plant ${plant}: ${what} ${id}`, value: id, allowed: `${what} ids unique across the service's plants` }],
+  );
 }
 
 export interface Permissions {
