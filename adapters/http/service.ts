@@ -42,6 +42,9 @@ export interface ServiceOptions {
   plantFiles?: string[];
   /** Real OPC UA endpoints to ingest from; when given, no simulated cell is started. */
   endpoints?: string[];
+  /** Security of the ingest sessions (real endpoints; the embedded cells run on localhost with none). */
+  opcuaSecurity?: "none" | "sign-and-encrypt";
+  opcuaUser?: { user: string; password: string };
   /** First port of the simulated cells (one server per plant). Default 48400; 0 picks free ports (tests). */
   opcuaBasePort?: number;
   /** Wall-clock seconds per simulated second (1 = real time). */
@@ -137,6 +140,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     const ingest: Ingest = await startIngest({
       endpoints,
       sink: live.tee(store),
+      ...(options.opcuaSecurity ? { security: options.opcuaSecurity } : {}),
+      ...(options.opcuaUser ? { user: options.opcuaUser } : {}),
       pkiDir: join(stateDir, "pki", "client"),
       // One line per press found is noise at start; the summary below says how many.
       log: (line) => {

@@ -11,11 +11,17 @@ export function registerStart(program: Command): void {
     .command("start")
     .description("run the service: simulated cells (or real OPC UA endpoints), ingest, store, API and 3D viewer")
     .option("--port <port>", "HTTP port", process.env.PORT ?? "8080")
-    .option("--host <host>", "interface to listen on", process.env.HOST ?? "0.0.0.0")
+    .option(
+      "--host <host>",
+      "interface to listen on (0.0.0.0 for every interface: put TLS in front)",
+      process.env.HOST ?? "127.0.0.1",
+    )
     .option(
       "--endpoint <url...>",
       "real OPC UA endpoints to ingest instead of the simulated cells (env MOLDTWIN_OPCUA_ENDPOINTS, comma-separated)",
     )
+    .option("--opcua-security <mode>", "real endpoints: none | sign-and-encrypt (Basic256Sha256)", "none")
+    .option("--opcua-user <user:password>", "real endpoints: the OPC UA user (env MOLDTWIN_OPCUA_USER)")
     .option("--plant <file...>", "plant files (default: seeds/case-a-automotive.json and seeds/case-b-medical.json)")
     .option("--state-dir <dir>", "tokens, history store and PKI", process.env.MOLDTWIN_STATE_DIR ?? ".moldtwin")
     .option("--time-scale <x>", "simulated cells: wall seconds per simulated second (0.1 = 10× speed)", "1")
@@ -40,6 +46,18 @@ export function registerStart(program: Command): void {
             { field: "--time-scale", value: o.timeScale, allowed: "a number > 0 (1 = real time)" },
           ]);
         }
+        if (o.opcuaSecurity !== "none" && o.opcuaSecurity !== "sign-and-encrypt") {
+          throw new MoldtwinError("CLI_ERR_USAGE", `--opcua-security ${o.opcuaSecurity}: none or sign-and-encrypt`, [
+            { field: "--opcua-security", value: o.opcuaSecurity, allowed: "none, sign-and-encrypt" },
+          ]);
+        }
+        const userSpec: string | undefined = o.opcuaUser ?? process.env.MOLDTWIN_OPCUA_USER;
+        const colon = userSpec?.indexOf(":") ?? -1;
+        if (userSpec !== undefined && colon <= 0) {
+          throw new MoldtwinError("CLI_ERR_USAGE", "--opcua-user: user:password", [
+            { field: "--opcua-user", allowed: "user:password (the value is not echoed)" },
+          ]);
+        }
         const envEndpoints = (process.env.MOLDTWIN_OPCUA_ENDPOINTS ?? "").split(",").filter((s) => s.trim() !== "");
         const endpoints: string[] = (o.endpoint as string[] | undefined) ?? envEndpoints;
         const log = (line: string): void => {
@@ -52,6 +70,8 @@ export function registerStart(program: Command): void {
           stateDir: o.stateDir,
           ...(o.plant ? { plantFiles: o.plant as string[] } : {}),
           ...(endpoints.length ? { endpoints } : {}),
+          opcuaSecurity: o.opcuaSecurity,
+          ...(userSpec ? { opcuaUser: { user: userSpec.slice(0, colon), password: userSpec.slice(colon + 1) } } : {}),
           timeScale,
           opcuaBasePort: typeof opcuaPort === "number" ? opcuaPort : 48400,
           demoTokens: o.demoTokens !== false,
