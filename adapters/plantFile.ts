@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MoldtwinError } from "../engine/errors.ts";
+import { type ErrorDetail, MoldtwinError } from "../engine/errors.ts";
 import { type Plant, Plant as PlantSchema } from "../twin-models/schemas/plant.ts";
-import { parse } from "../twin-models/validate.ts";
+import { parse, summarize } from "../twin-models/validate.ts";
 import { readJsonFile } from "./cli/io.ts";
 
 /** The embedded default: demo plant Case A (automotive interior, 20 presses). */
@@ -11,7 +11,31 @@ export const DEFAULT_PLANT_PATH = fileURLToPath(new URL("../seeds/case-a-automot
 
 /** Reads and validates a plant file (seeds/*.json). */
 export function loadPlant(path = DEFAULT_PLANT_PATH): Plant {
-  return parse(PlantSchema, readJsonFile(path, "plant"), "plant");
+  const plant = parse(PlantSchema, readJsonFile(path, "plant"), "plant");
+  checkUniqueIds(plant);
+  return plant;
+}
+
+/**
+ * Cell and press ids name things everywhere (the service's registry, the history store, forecasts, work orders):
+ * each may appear once in a plant, else the file is refused naming the repeat and where the id was first used.
+ */
+function checkUniqueIds(plant: Plant): void {
+  const details: ErrorDetail[] = [];
+  const cells = new Map<string, string>();
+  const presses = new Map<string, string>();
+  const once = (seen: Map<string, string>, id: string, field: string): void => {
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, field);
+    else details.push({ field, value: id, allowed: `an id not already used by ${first}` });
+  };
+  plant.cells.forEach((cell, i) => {
+    once(cells, cell.id, `plant.cells[${i}].id`);
+    cell.presses.forEach((press, j) => {
+      once(presses, press.id, `plant.cells[${i}].presses[${j}].id`);
+    });
+  });
+  if (details.length > 0) throw new MoldtwinError("TWIN_ERR_VALIDATION", summarize("plant", details), details);
 }
 
 /**

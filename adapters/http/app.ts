@@ -65,6 +65,15 @@ export async function buildApp(ctx: ServiceContext): Promise<BuiltApp> {
     bodyLimit: 4 << 20,
     forceCloseConnections: true,
     trustProxy: protectionOptions.trustProxy,
+    // Errors Fastify raises before any route (a path parameter over 100 characters, a malformed content type) get
+    // the same coded body as everything else.
+    frameworkErrors: (err, _req, reply) => {
+      const status = (err as { statusCode?: number }).statusCode ?? 400;
+      const e = new MoldtwinError(status < 500 ? "TWIN_ERR_VALIDATION" : "INTERNAL_ERR", err.message, [
+        { field: "request", allowed: "a path parameter of at most 100 characters and a well-formed request" },
+      ]);
+      void (reply as unknown as FastifyReply).status(status).send(e.toJSON());
+    },
   });
   const routes: BuiltApp["routes"] = [];
   app.addHook("onRoute", (r) => {

@@ -296,8 +296,13 @@ function rejectFileRefs(root: unknown, rootField: string): void {
 }
 
 function limitGrid(scenario: Record<string, unknown>): void {
-  const factors = Array.isArray(scenario.factors) ? (scenario.factors as { levels?: unknown }[]) : [];
-  const points = factors.reduce((n, f) => n * (typeof f.levels === "number" ? f.levels : 1), 1);
+  const factors = Array.isArray(scenario.factors) ? (scenario.factors as unknown[]) : [];
+  // A factor may be anything here (null, a number): the schema names it later; only real levels count.
+  const levelsOf = (f: unknown): number => {
+    const levels = f !== null && typeof f === "object" ? (f as { levels?: unknown }).levels : undefined;
+    return typeof levels === "number" ? levels : 1;
+  };
+  const points = factors.reduce<number>((n, f) => n * levelsOf(f), 1);
   if (points > MAX_HTTP_GRID_POINTS) {
     throw new MoldtwinError(
       "TWIN_ERR_VALIDATION",

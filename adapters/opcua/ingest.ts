@@ -21,6 +21,7 @@ import {
   UserTokenType,
   type Variant,
 } from "node-opcua";
+import { describeDetail, MoldtwinError } from "../../engine/errors.ts";
 import type {
   CycleRecord,
   GapRecord,
@@ -29,6 +30,7 @@ import type {
   StateChange,
   StoreEvent,
 } from "../store/historyStore.ts";
+import { MAX_TIME_MS, MIN_TIME_MS, validateCycles } from "../store/validate.ts";
 import {
   CAVITY_QUALITY,
   COUNTER_PATHS,
@@ -189,50 +191,37 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
   /** Per press: what to do with a value, a state and a cycle (shared by EUROMAP 77 machines and tag-mapped ones). */
   const handlersFor = (press: string) => {
     const onSignal = (signal: string, dv: DataValue): void => {
-      const src = dv.sourceTimestamp?.getTime() ?? Date.now();
-      const received = Date.now();
-      const v = num(dv.value) ?? dv.value.value;
-      const bad = dv.statusCode.isNotGood()
-        ? `bad status ${dv.statusCode.name}`
-        : typeof v !== "number" || !Number.isFinite(v)
-          ? `not a finite number: ${String(v)}`
-          : signal.endsWith("TemperatureC") && (v < TEMPERATURE_RANGE_C[0] || v > TEMPERATURE_RANGE_C[1])
-            ? `outside ${TEMPERATURE_RANGE_C[0]}…${TEMPERATURE_RANGE_C[1]} °C`
-            : null;
-      if (bad !== null) {
-        buffers.quarantine.push({
-          press,
-          signal,
-          sourceTimeMs: src,
-          receivedTimeMs: received,
-          raw: String(v),
-          reason: bad,
-        });
+      const outcome = classifySignal(press, signal, dv, Date.now());
+      if ("quarantined" in outcome) {
+        buffers.quarantine.push(outcome.quarantined);
         counts.quarantined++;
         return;
       }
-      buffers.signals.push({ press, signal, sourceTimeMs: src, receivedTimeMs: received, value: v as number });
+      buffers.signals.push(outcome.sample);
       counts.signals++;
     };
     const onState = (variable: string, dv: DataValue): void => {
-      if (dv.statusCode.isNotGood()) return;
-      const value = stateName(variable, dv.value);
-      const sourceTimeMs = dv.sourceTimestamp?.getTime() ?? Date.now();
-      buffers.states.push({ press, sourceTimeMs, variable, value });
+      const outcome = classifyState(press, variable, dv, Date.now());
+      if (!outcome) return;
+      if ("quarantined" in outcome) {
+        buffers.quarantine.push(outcome.quarantined);
+        counts.quarantined++;
+        return;
+      }
+      buffers.states.push(outcome.state);
       counts.states++;
-      // What an operator would want in a logbook: the press leaving or rejoining, and standstills with their reason.
-      const event =
-        variable === "isPresent"
-          ? { kind: value === "true" ? "machine-present" : "machine-absent", severity: value === "true" ? 100 : 700 }
-          : variable === "standstillReasonId" && value !== ""
-            ? { kind: "standstill", severity: 400 }
-            : null;
-      if (event) {
-        buffers.events.push({ press, sourceTimeMs, ...event, message: `${variable} = ${value}` });
+      if (outcome.event) {
+        buffers.events.push(outcome.event);
         counts.events++;
       }
     };
     const onCycleRecord = (cycle: CycleRecord): void => {
+      // A record the store would refuse (a tag-mapped counter of −1, say) would take the whole flush with it.
+      const problem = cycleProblem(cycle);
+      if (problem !== null) {
+        quarantineCycle(rawText(JSON.stringify(cycle)), cycle.receivedTimeMs, problem);
+        return;
+      }
       const prev = lastCounter.get(press);
       if (prev && prev.job === cycle.jobName) {
         if (cycle.jobCycleCounter <= prev.counter) {
@@ -309,14 +298,9 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
         onSignal: h.onSignal,
         onState: h.onState,
         onCycle: (fields, receivedMs) => {
-          const cycle = cycleRecord(press, fields, unitFields.length, receivedMs);
-          if (cycle) h.onCycleRecord(cycle);
-          else
-            h.quarantineCycle(
-              JSON.stringify(fields.map((f) => String(f.value))),
-              receivedMs,
-              "cycle event without a job cycle counter",
-            );
+          const outcome = classifyCycle(press, fields, unitFields.length, receivedMs);
+          if ("cycle" in outcome) h.onCycleRecord(outcome.cycle);
+          else h.quarantineCycle(outcome.quarantined.raw, receivedMs, outcome.quarantined.reason);
         },
         unitFields,
       });
@@ -602,6 +586,136 @@ async function childrenOf(session: ClientSession, node: NodeId | null): Promise<
   return (r.references ?? []).map((x) => ({ nodeId: x.nodeId as NodeId, name: x.browseName.name ?? "" }));
 }
 
+/** A value of a signal: a sample to store, or a quarantined value with the reason it is not stored. */
+export type SignalOutcome = { sample: SignalSample } | { quarantined: QuarantinedValue };
+
+/**
+ * How one DataValue of a signal is handled (pure, so it can be tested on any value): a bad status, a value that is
+ * not a finite number, or a temperature outside −50…600 °C is quarantined with the reason; anything else is stored.
+ */
+export function classifySignal(press: string, signal: string, dv: DataValue, receivedMs: number): SignalOutcome {
+  const src = sourceTime(dv, receivedMs);
+  const v = num(dv.value) ?? dv.value?.value;
+  const bad = dv.statusCode.isNotGood()
+    ? `bad status ${dv.statusCode.name}`
+    : typeof v !== "number" || !Number.isFinite(v)
+      ? `not a finite number: ${rawText(v, 200)}`
+      : signal.endsWith("TemperatureC") && (v < TEMPERATURE_RANGE_C[0] || v > TEMPERATURE_RANGE_C[1])
+        ? `outside ${TEMPERATURE_RANGE_C[0]}…${TEMPERATURE_RANGE_C[1]} °C`
+        : src.bad;
+  if (bad !== null) {
+    return {
+      quarantined: { press, signal, sourceTimeMs: src.ms, receivedTimeMs: receivedMs, raw: rawText(v), reason: bad },
+    };
+  }
+  return { sample: { press, signal, sourceTimeMs: src.ms, receivedTimeMs: receivedMs, value: v as number } };
+}
+
+/** The most of a value's text kept in quarantine: enough to see what came, and always within the store's column. */
+const MAX_RAW = 1000;
+
+/** A value as text for the quarantine, cut to `max` characters (a 10⁶-element array must not make a 10 MB row). */
+function rawText(v: unknown, max = MAX_RAW): string {
+  let s: string;
+  try {
+    s = typeof v === "string" ? v : String(v);
+  } catch {
+    s = Object.prototype.toString.call(v);
+  }
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/**
+ * The value's source time in epoch ms, or its receive time when the server sent none. A source time the store
+ * cannot hold (an invalid date, DateTime.MinValue = 1601, past 2100: a clock or encoding fault) is `bad`: the value
+ * goes to quarantine, kept at its receive time, instead of making the store refuse the whole flush.
+ */
+function sourceTime(dv: DataValue, receivedMs: number): { ms: number; bad: string | null } {
+  const t = dv.sourceTimestamp;
+  if (t === null || t === undefined) return { ms: receivedMs, bad: null };
+  const ms = t instanceof Date ? t.getTime() : Number.NaN;
+  if (Number.isFinite(ms) && ms >= MIN_TIME_MS && ms < MAX_TIME_MS) return { ms, bad: null };
+  return { ms: receivedMs, bad: `source timestamp outside 1970…2100: ${rawText(t, 80)}` };
+}
+
+/**
+ * A state variable's DataValue as a state change to store, with the logbook event it implies (the press leaving or
+ * rejoining, a standstill with its reason); null for a bad status (the state is unknown, not changed).
+ */
+export function classifyState(
+  press: string,
+  variable: string,
+  dv: DataValue,
+  receivedMs: number,
+): { state: StateChange; event: StoreEvent | null } | { quarantined: QuarantinedValue } | null {
+  if (dv.statusCode.isNotGood()) return null;
+  const value = stateName(variable, dv.value);
+  const src = sourceTime(dv, receivedMs);
+  const bad = value.length > MAX_STATE ? `a state value longer than ${MAX_STATE} characters` : src.bad;
+  if (bad !== null) {
+    return {
+      quarantined: {
+        press,
+        signal: variable,
+        sourceTimeMs: src.ms,
+        receivedTimeMs: receivedMs,
+        raw: rawText(value),
+        reason: bad,
+      },
+    };
+  }
+  const sourceTimeMs = src.ms;
+  // What an operator would want in a logbook: the press leaving or rejoining, and standstills with their reason.
+  const event =
+    variable === "isPresent"
+      ? { kind: value === "true" ? "machine-present" : "machine-absent", severity: value === "true" ? 100 : 700 }
+      : variable === "standstillReasonId" && value !== ""
+        ? { kind: "standstill", severity: 400 }
+        : null;
+  return {
+    state: { press, sourceTimeMs, variable, value },
+    event: event ? { press, sourceTimeMs, ...event, message: `${variable} = ${value}` } : null,
+  };
+}
+
+/** A cycle event: the record to store, or the event quarantined with the reason. */
+export type CycleOutcome = { cycle: CycleRecord } | { quarantined: QuarantinedValue };
+
+/**
+ * A cycle event's fields as the record to store, or the event quarantined with the reason: no job cycle counter, or a
+ * field the store would refuse (a cycle quality code outside EUROMAP 77's, a counter of −1, a job name that is no
+ * string, an invalid time…), which would otherwise make the store refuse the whole flush with it.
+ */
+export function classifyCycle(press: string, fields: Variant[], units: number, receivedMs: number): CycleOutcome {
+  const cycle = cycleRecord(press, fields, units, receivedMs);
+  const reason = cycle ? cycleProblem(cycle) : "cycle event without a job cycle counter";
+  if (cycle && reason === null) return { cycle };
+  return {
+    quarantined: {
+      press,
+      signal: "cycle",
+      sourceTimeMs: receivedMs,
+      receivedTimeMs: receivedMs,
+      raw: rawText(JSON.stringify(fields.map((f) => rawText(f?.value, 200)))),
+      reason: reason ?? "cycle event refused",
+    },
+  };
+}
+
+/** Why the history store would refuse this cycle (its own row checks, adapters/store/validate.ts), or null. */
+export function cycleProblem(cycle: CycleRecord): string | null {
+  try {
+    validateCycles([cycle]);
+    return null;
+  } catch (e) {
+    const first = e instanceof MoldtwinError ? e.details[0] : undefined;
+    return rawText(first ? `refused by the store: ${describeDetail(first)}` : `refused by the store: ${String(e)}`);
+  }
+}
+
+/** The longest state value the store keeps (a state is a short enumeration name or id). */
+const MAX_STATE = 256;
+
 function stateName(variable: string, v: Variant): string {
   const x = v.value as unknown;
   if (typeof x !== "number") return String(x ?? "");
@@ -618,11 +732,23 @@ function stateName(variable: string, v: Variant): string {
 
 const num = (v: Variant | undefined): number | null => {
   const x = v?.value as unknown;
-  if (Array.isArray(x) && x.length === 2 && typeof x[0] === "number") return x[0] * 2 ** 32 + (x[1] as number); // UInt64 [hi, lo]
-  return typeof x === "number" && Number.isFinite(x) ? x : null;
+  // (U)Int64 as [hi, lo]; both must be numbers, or "[1, 'x']" would make a string of the sum.
+  const n =
+    Array.isArray(x) && x.length === 2 && typeof x[0] === "number" && typeof x[1] === "number"
+      ? x[0] * 2 ** 32 + x[1]
+      : x;
+  return typeof n === "number" && Number.isFinite(n) ? n : null;
 };
 
-function cycleRecord(press: string, f: Variant[], units: number, receivedMs: number): CycleRecord | null {
+/** A field that should be an array (one entry per cavity): a scalar string is one entry, not its characters. */
+const listOf = (x: unknown): unknown[] =>
+  typeof x === "string" ? [x] : Array.isArray(x) || ArrayBuffer.isView(x) ? Array.from(x as ArrayLike<unknown>) : [];
+
+/**
+ * A cycle event's fields (CYCLE_EVENT_FIELDS, then the injection unit's, then Time) as a cycle record; null without
+ * a job cycle counter.
+ */
+export function cycleRecord(press: string, f: Variant[], units: number, receivedMs: number): CycleRecord | null {
   const at = (name: (typeof CYCLE_EVENT_FIELDS)[number]): Variant | undefined => f[CYCLE_EVENT_FIELDS.indexOf(name)];
   const unit = (name: (typeof INJECTION_UNIT_FIELDS)[number]): number | null =>
     units > 0 ? num(f[CYCLE_EVENT_FIELDS.length + INJECTION_UNIT_FIELDS.indexOf(name)]) : null;
@@ -632,8 +758,8 @@ function cycleRecord(press: string, f: Variant[], units: number, receivedMs: num
   const sourceTimeMs = time instanceof Date ? time.getTime() : receivedMs;
   const ms = (x: number | null): number | null => (x === null ? null : x / 1000);
   const quality = num(at("CycleQuality"));
-  const partIds = (at("PartId")?.value as string[] | null) ?? [];
-  const cavities = (at("CavityCycleQuality")?.value as number[] | Int32Array | null) ?? [];
+  const partIds = listOf(at("PartId")?.value) as string[];
+  const cavities = listOf(at("CavityCycleQuality")?.value) as number[];
   const values: Record<string, number> = {};
   for (const k of ["JobPartsCounter", "JobGoodPartsCounter", "JobBadPartsCounter"] as const) {
     const v = num(at(k));
@@ -658,7 +784,7 @@ function cycleRecord(press: string, f: Variant[], units: number, receivedMs: num
     peakSpecificPressureBar: unit("SpecificPressureMaximum"),
     plastificationVolumeCm3: unit("PlastificationVolume"),
     partIds: Array.from(partIds),
-    cavityQuality: Array.from(cavities, (q) => CAVITY_QUALITY[q] ?? String(q)),
+    cavityQuality: cavities.map((q) => (typeof q === "number" ? (CAVITY_QUALITY[q] ?? String(q)) : String(q))),
     values,
   };
 }

@@ -85,6 +85,9 @@ export const ONLINE_PRIORITY: readonly CalibrationParameter[] = [
 /** Fewest cycles a calibration accepts. */
 export const MIN_CYCLES = 3;
 
+/** The largest observed reading accepted, in the output's unit. */
+export const MAX_READING = 1e6;
+
 export interface ParameterEstimate {
   value: number;
   standardError: number;
@@ -259,21 +262,26 @@ export function prepareCycles(
       }
       const output = name as ObservedOutput;
       const unit = OUTPUT_UNITS[output];
+      // Readings beyond 10⁶ in their unit (a 5.8e203 s cycle) are unit or sensor errors, and their squared residuals
+      // overflow the fit: refused here, naming the reading.
       const ok =
-        typeof value === "number" && Number.isFinite(value) && (output === "cushionMm" ? value >= 0 : value > 0);
+        typeof value === "number" &&
+        Number.isFinite(value) &&
+        value <= MAX_READING &&
+        (output === "cushionMm" ? value >= 0 : value > 0);
       if (!ok) {
         details.push({
           field: `${at}.observed.${name}`,
           value,
           unit,
-          allowed: output === "cushionMm" ? `a finite number ≥ 0 ${unit}` : `a finite number > 0 ${unit}`,
+          allowed: `a finite number ${output === "cushionMm" ? "≥ 0" : "> 0"} and ≤ ${MAX_READING} ${unit}`,
         });
         continue;
       }
       let ref = 0;
       if (output === "cushionMm") {
         const r = c.cushionRefMm;
-        if (!(typeof r === "number" && Number.isFinite(r) && r > 0)) {
+        if (!(typeof r === "number" && Number.isFinite(r) && r > 0 && r <= MAX_READING)) {
           details.push({
             field: `${at}.cushionRefMm`,
             value: r,

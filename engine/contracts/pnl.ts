@@ -139,7 +139,9 @@ export function capitalCostPerPressMonth(c: ContractScenario["costs"]): number {
   const i = c.financingRatePerYear / 12;
   const residualPv = (c.residualShare * c.pressPriceEur) / (1 + i) ** n;
   const principal = c.pressPriceEur - residualPv;
-  return i === 0 ? principal / n : (principal * i) / (1 - (1 + i) ** -n);
+  // 1 − (1 + i)^−n without cancellation: at a rate of 1e-300 the naive form is 1 − 1 = 0 and the annuity Infinity.
+  const discount = -Math.expm1(-n * Math.log1p(i));
+  return i === 0 || discount === 0 ? principal / n : (principal * i) / discount;
 }
 
 export function evaluatePnl(

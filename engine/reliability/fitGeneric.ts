@@ -101,7 +101,17 @@ export function minimizeSmooth(f: (x: number[]) => number, x0: number[]): { x: n
     const direct = newton(f, x0, f0, 60);
     if (direct.converged) return direct;
   }
-  const nm = nelderMead(f, x0, { tol: 1e-13, step: x0.map((v) => Math.max(0.1, 0.1 * Math.abs(v))) });
+  let nm: { x: number[]; fx: number };
+  try {
+    nm = nelderMead(f, x0, { tol: 1e-13, step: x0.map((v) => Math.max(0.1, 0.1 * Math.abs(v))) });
+  } catch (e) {
+    // Not finite anywhere around the seed (times of 1e150 put the scale beyond the search box): an infinite
+    // minimum, which the caller reports as data the family cannot fit (FIT_ERR_INSUFFICIENT_DATA), not a bug.
+    if (e instanceof MoldtwinError && e.code === "INTERNAL_ERR" && !Number.isFinite(f0)) {
+      return { x: x0, fx: Number.POSITIVE_INFINITY };
+    }
+    throw e;
+  }
   const polished = newton(f, nm.x, nm.fx, 40);
   return polished.fx <= nm.fx ? polished : nm;
 }

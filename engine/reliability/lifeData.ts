@@ -33,6 +33,13 @@ export interface LifeDataOptions {
 
 const MAX_DETAILS = 20;
 
+/**
+ * Below the smallest normal double a time is as good as 0 for the fits (a failure at 2e-323 h made the Weibull fit's
+ * bounds non-finite): where times must be > 0, a subnormal one is refused like 0.
+ */
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+const positiveTime = (v: number): boolean => v >= SMALLEST_NORMAL;
+
 /** Failure events: exact, left-censored and interval-censored units all failed at some (known-range) time. */
 export function failureCount(d: LifeData): number {
   return d.failures.length + d.left.length + d.intervalLow.length;
@@ -61,7 +68,7 @@ export function lifeData(input: LifeDataInput, options: LifeDataOptions = {}): L
     const out = new Float64Array(src?.length ?? 0);
     for (let i = 0; i < out.length; i++) {
       const v = src![i]!;
-      if (typeof v !== "number" || !Number.isFinite(v) || (!allowNonPositive && v <= 0))
+      if (typeof v !== "number" || !Number.isFinite(v) || (!allowNonPositive && !positiveTime(v)))
         bad(`${name}[${i}]`, v, positive);
       out[i] = v;
     }
@@ -178,7 +185,7 @@ export function parseLifeCsv(text: string, fileName: string, options: LifeDataOp
     const leftText = iLeft >= 0 ? (cells[iLeft] ?? "") : "";
     const t = numberCell(timeText);
     let ok = true;
-    if (t === undefined || !Number.isFinite(t) || (!allowNonPositive && t <= 0)) {
+    if (t === undefined || !Number.isFinite(t) || (!allowNonPositive && !positiveTime(t))) {
       bad(row, "time", timeText, allowNonPositive ? "a finite number" : "a finite number > 0");
       ok = false;
     }

@@ -259,11 +259,28 @@ export function fitWeibullLifeStress(
   const slope0 = sxx > 0 ? sxy / sxx : 0;
   const start = [py - slope0 * px, slope0, 0];
   const xRange = Math.max(...x) - Math.min(...x);
-  const nm = nelderMead(nll, start, {
-    step: [0.5, Math.max(Math.abs(slope0) * 0.2, 0.5 / xRange), 0.3],
-    tol: 1e-14,
-    maxIterations: 20000,
-  });
+  let nm: { x: number[]; fx: number };
+  try {
+    nm = nelderMead(nll, start, {
+      step: [0.5, Math.max(Math.abs(slope0) * 0.2, 0.5 / xRange), 0.3],
+      tol: 1e-14,
+      maxIterations: 20000,
+    });
+  } catch (e) {
+    // Not finite anywhere around the start (a stress of 1e308): data the model cannot relate, not a bug.
+    if (!(e instanceof MoldtwinError && e.code === "INTERNAL_ERR")) throw e;
+    throw new MoldtwinError(
+      "FIT_ERR_INSUFFICIENT_DATA",
+      `${model} life–stress fit: the likelihood is not finite near its start for these stresses and times`,
+      [
+        {
+          field: "stress",
+          value: [Math.min(...data.map((d) => d.stress)), Math.max(...data.map((d) => d.stress))],
+          allowed: "stresses and times the model can relate (temperatures in K for arrhenius and eyring)",
+        },
+      ],
+    );
+  }
 
   // Newton polish with step halving.
   let theta = nm.x;

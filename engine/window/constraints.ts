@@ -158,6 +158,15 @@ export function buildConstraints(twin: Twin, targets: ConstraintTargets = {}, ro
  * expression gives +1 when true and −1 when false. So `partMassG >= 12.1` is a margin like the physical ones.
  */
 export function compileMargin(text: string, field: string): (r: RowValues) => number {
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    throw new MoldtwinError("TWIN_ERR_VALIDATION", `${field} is longer than ${MAX_EXPRESSION_LENGTH} characters`, [
+      {
+        field,
+        value: `${text.slice(0, 80)}…`,
+        allowed: `an expression of at most ${MAX_EXPRESSION_LENGTH} characters`,
+      },
+    ]);
+  }
   let node: MathNode;
   try {
     node = parseExpression(text);
@@ -167,18 +176,52 @@ export function compileMargin(text: string, field: string): (r: RowValues) => nu
     ]);
   }
   const unknown: string[] = [];
+  const forbidden: string[] = [];
   node.traverse((n) => {
+    if (!EXPRESSION_NODES.has(n.type) && !forbidden.includes(n.type)) forbidden.push(n.type);
     if (n.type === "SymbolNode") {
       const name = (n as unknown as { name: string }).name;
       if (!KNOWN.has(name) && !unknown.includes(name)) unknown.push(name);
     }
   });
+  if (forbidden.length > 0) {
+    throw new MoldtwinError("TWIN_ERR_VALIDATION", `${field} uses ${forbidden.join(", ")}`, [
+      {
+        field,
+        value: text,
+        allowed:
+          "names, numbers, arithmetic, comparisons, and/or/not, parentheses and ?: (no ranges, indexing, assignments, arrays, objects or functions)",
+      },
+    ]);
+  }
   if (unknown.length > 0) {
     throw new MoldtwinError("TWIN_ERR_VALIDATION", `${field} uses unknown names: ${unknown.join(", ")}`, [
       { field, value: text, allowed: `names of inputs and outputs: ${[...KNOWN].join(", ")}` },
     ]);
   }
   return marginOf(node, field);
+}
+
+/** Longer than any condition a person writes; bounds the depth of mathjs's recursive compile. */
+export const MAX_EXPRESSION_LENGTH = 1000;
+
+/**
+ * What a condition over one row may contain. Everything else mathjs parses is refused before it runs: a range
+ * (`1:1e9`) allocates its whole array on every row, an assignment writes into the row's scope, indexing and property
+ * access fail on numbers, and functions are not needed.
+ */
+const EXPRESSION_NODES = new Set(["ConstantNode", "SymbolNode", "OperatorNode", "ParenthesisNode", "ConditionalNode"]);
+
+/** Evaluates a compiled node on a row; mathjs's own errors (a string that is no number, …) name the expression. */
+function evaluateIn(compiled: { evaluate(scope: unknown): unknown }, r: RowValues, field: string): unknown {
+  try {
+    return compiled.evaluate(scopeOf(r));
+  } catch (e) {
+    if (e instanceof MoldtwinError) throw e;
+    throw new MoldtwinError("TWIN_ERR_VALIDATION", `${field} cannot be evaluated: ${(e as Error).message}`, [
+      { field, allowed: "an expression over numbers, e.g. partMassG >= 12.1 and cycleTimeS <= 18" },
+    ]);
+  }
 }
 
 type Margin = (r: RowValues) => number;
@@ -209,13 +252,13 @@ function marginOf(node: MathNode, field: string): Margin {
     }
   }
   const compiled = node.compile();
-  return (r) => (truthy(compiled.evaluate(scopeOf(r)), field) ? 1 : -1);
+  return (r) => (truthy(evaluateIn(compiled, r, field), field) ? 1 : -1);
 }
 
 function numeric(node: MathNode, field: string): Margin {
   const compiled = node.compile();
   return (r) => {
-    const v = compiled.evaluate(scopeOf(r));
+    const v = evaluateIn(compiled, r, field);
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw new MoldtwinError("TWIN_ERR_VALIDATION", `${field}: an operand is not a finite number`, [
         { field, value: String(v), allowed: "operands that evaluate to finite numbers" },

@@ -17,6 +17,12 @@ export interface NumberOpts {
 export const Num = (opts: NumberOpts): TNumber => Type.Number(opts);
 export const Positive = (unit: string, description?: string, maximum?: number): TNumber =>
   Type.Number({ unit, exclusiveMinimum: 0, ...(maximum === undefined ? {} : { maximum }), description });
+/**
+ * A length of a flow channel or of the screw, in mm: at least 10 µm. Below that the flow formulas underflow (a gate
+ * 1e-215 mm wide has no cross-section) and the shot would be NaN instead of a validation error.
+ */
+export const Length = (description?: string, maximum?: number): TNumber =>
+  Type.Number({ unit: "mm", minimum: 0.01, ...(maximum === undefined ? {} : { maximum }), description });
 export const Fraction = (description?: string, def?: number): TNumber =>
   Type.Number({ unit: "1", minimum: 0, maximum: 1, description, ...(def === undefined ? {} : { default: def }) });
 

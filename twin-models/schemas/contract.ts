@@ -161,7 +161,14 @@ export const ContractScenario = Type.Object(
     ),
     operations: Type.Object(
       {
-        demandShare: Fraction("customer demand as a share of the fleet's scheduled capacity", 0.92),
+        demandShare: Num({
+          unit: "1",
+          minimum: 0.01,
+          maximum: 1,
+          default: 0.92,
+          description:
+            "customer demand as a share of the fleet's scheduled capacity (≥ 1 %: below it kWh per part has no meaning)",
+        }),
         demandCv: Num({ unit: "1", minimum: 0, maximum: 1, default: 0.06, description: "month-to-month" }),
         yieldMean: Fraction("good parts / produced, before remote optimisation", 0.965),
         yieldSd: Num({ unit: "1", minimum: 0, maximum: 0.3, default: 0.008, description: "fleet month-to-month" }),
@@ -196,7 +203,7 @@ export const ContractScenario = Type.Object(
         travelHoursPerVisit: Num({ unit: "h", minimum: 0, maximum: 100, default: 2 }),
         platformEurPerPressMonth: Eur("monitoring, data platform, remote service desk", 40, 1e5),
         pressPriceEur: Eur("capital per press (owned by the provider under performance)", 250_000, 1e8),
-        pressLifeYears: Num({ unit: "a", exclusiveMinimum: 0, maximum: 50, default: 10 }),
+        pressLifeYears: Num({ unit: "a", minimum: 0.1, maximum: 50, default: 10 }),
         residualShare: Fraction("press value left after its life", 0.1),
         financingRatePerYear: Num({ unit: "1/a", minimum: 0, maximum: 1, default: 0.06 }),
         holdingRatePerYear: Num({ unit: "1/a", minimum: 0, maximum: 2, default: 0.25 }),

@@ -43,7 +43,11 @@ export const IsoTimestamp = (description: string) =>
     description: `ISO 8601 timestamp, UTC (Z) or with an offset, e.g. 2026-01-05T06:00:00Z: ${description}`,
   });
 
-const Count = (description: string) => Type.Integer({ unit: "1", minimum: 0, default: 0, description });
+/**
+ * Counts of one interval. The bounds on counts and on the per-part values below are far beyond any press (10⁹ parts,
+ * a part planned for a year); past them, PRU × PQ or energy sums overflow to Infinity and the KPI run is refused.
+ */
+const Count = (description: string) => Type.Integer({ unit: "1", minimum: 0, maximum: 1e9, default: 0, description });
 
 /** One state interval of one press. */
 export const PressEvent = Type.Object(
@@ -61,13 +65,23 @@ export const PressEvent = Type.Object(
     good: Count("good quantity GQ"),
     scrap: Count("scrap quantity SQ"),
     rework: Count("rework quantity RQ; good + scrap + rework = parts"),
-    energyKWh: Num({ unit: "kWh", minimum: 0, default: 0, description: "energy drawn by the press in the interval" }),
+    energyKWh: Num({
+      unit: "kWh",
+      minimum: 0,
+      maximum: 1e9,
+      default: 0,
+      description: "energy drawn by the press in the interval",
+    }),
     plannedUnitS: Type.Optional(
-      Positive("s", "planned runtime per unit PRU (ISO 22400-2; the ideal cycle per part for Nakajima)"),
+      Positive("s", "planned runtime per unit PRU (ISO 22400-2; the ideal cycle per part for Nakajima)", 31_622_400),
     ),
-    partMassG: Type.Optional(Positive("g", "mass of one part (kg throughput, kWh/kg, the energy base-load line)")),
+    partMassG: Type.Optional(Positive("g", "mass of one part (kg throughput, kWh/kg, the energy base-load line)", 1e9)),
     measurement: Type.Optional(
-      Type.Number({ description: "one sampled quality characteristic (e.g. a part mass or a dimension) for SPC" }),
+      Type.Number({
+        minimum: -1e9,
+        maximum: 1e9,
+        description: "one sampled quality characteristic (e.g. a part mass or a dimension) for SPC",
+      }),
     ),
     event: Type.Optional(
       Type.String({

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { Fraction, Id, Num, Positive, Provenance } from "./common.ts";
+import { Fraction, Id, Length, Num, Positive, Provenance } from "./common.ts";
 
 export const DriveType = Type.Union(
   [Type.Literal("hydraulic"), Type.Literal("servo-hydraulic"), Type.Literal("all-electric")],
@@ -15,7 +15,7 @@ export const Machine = Type.Object(
     name: Type.String({ minLength: 1 }),
     driveType: DriveType,
     clampForceKN: Positive("kN", "rated clamp force", 100_000),
-    screwDiameterMm: Positive("mm", undefined, 300),
+    screwDiameterMm: Length(undefined, 300),
     maxInjectionPressureMPa: Positive("MPa", "maximum specific (melt) injection pressure", 400),
     intensificationRatio: Positive("1", "specific (melt) pressure / hydraulic pressure", 30),
     maxInjectionRateCm3PerS: Positive("cm³/s", undefined, 20_000),
@@ -43,14 +43,20 @@ export const Machine = Type.Object(
       description: "shaft energy of mold close/open, clamp build-up and ejection per cycle",
     }),
     heaterPowerKW: Positive("kW", "installed barrel heater power", 500),
-    usablePressureFraction: Fraction("share of max injection pressure usable in the velocity phase", 0.9),
+    usablePressureFraction: Num({
+      unit: "1",
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.9,
+      description: "share of max injection pressure usable in the velocity phase",
+    }),
     nozzle: Type.Object(
-      { lengthMm: Positive("mm", undefined, 500), diameterMm: Positive("mm", undefined, 50) },
+      { lengthMm: Positive("mm", undefined, 500), diameterMm: Length(undefined, 50) },
       { additionalProperties: false },
     ),
     screw: Type.Object(
       {
-        meteringDepthMm: Positive("mm", "metering-zone channel depth", 30),
+        meteringDepthMm: Length("metering-zone channel depth", 30),
         meteringLengthMm: Positive("mm", "metering-zone axial length", 5000),
         helixAngleDeg: Num({ unit: "°", exclusiveMinimum: 0, exclusiveMaximum: 90, default: 17.66 }),
       },

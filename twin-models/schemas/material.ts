@@ -23,21 +23,25 @@ export const CrossWlf = Type.Object(
  */
 export const Tait = Type.Object(
   {
-    b1m: Positive("m³/kg"),
-    b2m: Num({ unit: "m³/(kg·K)", minimum: 0 }),
+    b1m: Positive("m³/kg", undefined, 0.01),
+    b2m: Num({ unit: "m³/(kg·K)", minimum: 0, maximum: 1e-4 }),
     b3m: Positive("Pa"),
-    b4m: Num({ unit: "1/K", minimum: 0 }),
-    b1s: Positive("m³/kg"),
-    b2s: Num({ unit: "m³/(kg·K)", minimum: 0 }),
+    b4m: Num({ unit: "1/K", minimum: 0, maximum: 1 }),
+    b1s: Positive("m³/kg", undefined, 0.01),
+    b2s: Num({ unit: "m³/(kg·K)", minimum: 0, maximum: 1e-4 }),
     b3s: Positive("Pa"),
-    b4s: Num({ unit: "1/K", minimum: 0 }),
-    b5: Positive("K"),
-    b6: Num({ unit: "K/Pa", minimum: 0 }),
-    b7: Num({ unit: "m³/kg", minimum: 0 }),
-    b8: Num({ unit: "1/K", minimum: 0 }),
-    b9: Num({ unit: "1/Pa", minimum: 0 }),
+    b4s: Num({ unit: "1/K", minimum: 0, maximum: 1 }),
+    b5: Positive("K", undefined, 1000),
+    b6: Num({ unit: "K/Pa", minimum: 0, maximum: 1e-5 }),
+    b7: Num({ unit: "m³/kg", minimum: 0, maximum: 0.01 }),
+    b8: Num({ unit: "1/K", minimum: 0, maximum: 1 }),
+    b9: Num({ unit: "1/Pa", minimum: 0, maximum: 1e-6 }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // Bounds: polymers' specific volumes are 0.5–1.5 × 10⁻³ m³/kg; beyond ten times the rest, the PVT is NaN.
+    description: "2-domain Tait coefficients; maxima far beyond any polymer keep the specific volume finite",
+  },
 );
 
 export const Material = Type.Object(
@@ -49,7 +53,12 @@ export const Material = Type.Object(
     crossWlf: CrossWlf,
     tait: Tait,
     thermalConductivityWPerMK: Positive("W/(m·K)", undefined, 5),
-    heatCapacityJPerKgK: Positive("J/(kg·K)", "melt specific heat", 10_000),
+    heatCapacityJPerKgK: Num({
+      unit: "J/(kg·K)",
+      minimum: 100,
+      maximum: 10_000,
+      description: "melt specific heat (polymers 1000–3000; below 100 the energy balance is not finite)",
+    }),
     heatOfFusionJPerKg: Num({ unit: "J/kg", minimum: 0, description: "of the 100 % crystalline polymer" }),
     crystallinityFraction: Fraction("crystalline mass fraction reached in the part"),
     noFlowTempC: Num({ unit: "°C", minimum: -50, maximum: 400 }),

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { Fraction, Id, Num, Positive, Provenance } from "./common.ts";
+import { Id, Length, Num, Positive, Provenance } from "./common.ts";
 
 const branches = Type.Integer({
   unit: "1",
@@ -15,7 +15,7 @@ export const TubeSegment = Type.Object(
     kind: Type.Literal("tube"),
     name: Type.Optional(Type.String()),
     lengthMm: Positive("mm", undefined, 5000),
-    diameterMm: Positive("mm", undefined, 100),
+    diameterMm: Length(undefined, 100),
     heated: Type.Boolean({ default: false, description: "hot runner: stays molten and full between shots" }),
     branches,
   },
@@ -28,9 +28,9 @@ export const GateSegment = Type.Object(
     name: Type.Optional(Type.String()),
     shape: Type.Union([Type.Literal("rect"), Type.Literal("round")]),
     lengthMm: Positive("mm", "gate land length", 50),
-    widthMm: Type.Optional(Positive("mm", "rect gates", 500)),
-    thicknessMm: Type.Optional(Positive("mm", "rect gates", 50)),
-    diameterMm: Type.Optional(Positive("mm", "round gates", 50)),
+    widthMm: Type.Optional(Length("rect gates", 500)),
+    thicknessMm: Type.Optional(Length("rect gates", 50)),
+    diameterMm: Type.Optional(Length("round gates", 50)),
     branches,
   },
   { additionalProperties: false },
@@ -41,8 +41,8 @@ export const StripSegment = Type.Object(
     kind: Type.Literal("strip"),
     name: Type.Optional(Type.String()),
     lengthMm: Positive("mm", "flow length", 5000),
-    widthMm: Positive("mm", undefined, 5000),
-    thicknessMm: Positive("mm", "wall thickness", 50),
+    widthMm: Length(undefined, 5000),
+    thicknessMm: Length("wall thickness", 50),
     branches,
   },
   { additionalProperties: false, description: "rectangular cavity section (slit flow)" },
@@ -54,7 +54,7 @@ export const DiskSegment = Type.Object(
     name: Type.Optional(Type.String()),
     innerRadiusMm: Positive("mm", undefined, 2000),
     outerRadiusMm: Positive("mm", undefined, 2000),
-    thicknessMm: Positive("mm", "wall thickness", 50),
+    thicknessMm: Length("wall thickness", 50),
     branches,
   },
   { additionalProperties: false, description: "centre-gated disk section (radial flow)" },
@@ -94,10 +94,13 @@ export const Mold = Type.Object(
       "allowed out-of-flatness plus differential shrinkage length for the warpage screen",
       100,
     ),
-    packTransmission: Fraction(
-      "mean cavity pressure during hold / hold pressure (pressure losses in the packing path)",
-      0.75,
-    ),
+    packTransmission: Num({
+      unit: "1",
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.75,
+      description: "mean cavity pressure during hold / hold pressure (pressure losses in the packing path)",
+    }),
     flowPath: Type.Array(FlowSegment, { minItems: 1, maxItems: 32 }),
     criticalDimension: CriticalDimension,
     ...Provenance,

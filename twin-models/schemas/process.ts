@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { Fraction, Num, Positive } from "./common.ts";
+import { Fraction, Num } from "./common.ts";
 
 /**
  * Process settings a setter enters at the press. Pressures are specific (melt-side) pressures; the hydraulic
@@ -10,7 +10,7 @@ export const ProcessSettings = Type.Object(
     meltTempC: Num({ unit: "°C", minimum: 50, maximum: 450 }),
     moldTempC: Num({ unit: "°C", minimum: 0, maximum: 250 }),
     injectionTimeS: Type.Optional(Num({ unit: "s", exclusiveMinimum: 0, maximum: 60 })),
-    injectionSpeedMmPerS: Type.Optional(Num({ unit: "mm/s", exclusiveMinimum: 0, maximum: 2000 })),
+    injectionSpeedMmPerS: Type.Optional(Num({ unit: "mm/s", minimum: 0.01, maximum: 2000 })),
     vpSwitchoverPct: Num({
       unit: "%",
       minimum: 50,
@@ -22,7 +22,8 @@ export const ProcessSettings = Type.Object(
     holdTimeS: Num({ unit: "s", minimum: 0, maximum: 600 }),
     coolingTimeS: Num({ unit: "s", minimum: 0, maximum: 600, description: "after the end of hold" }),
     backPressureMPa: Num({ unit: "MPa", minimum: 0, maximum: 40, default: 5, description: "specific back pressure" }),
-    screwSpeedRpm: Positive("rpm", undefined, 1000),
+    // Lower bounds here and on the factors below: a subnormal speed or factor (5e-324) makes a time infinite.
+    screwSpeedRpm: Num({ unit: "rpm", minimum: 1, maximum: 1000 }),
   },
   { additionalProperties: false },
 );
@@ -42,13 +43,13 @@ export const TwinAdjustments = Type.Object(
     }),
     heatTransferFactor: Num({
       unit: "1",
-      exclusiveMinimum: 0,
+      minimum: 0.01,
       maximum: 10,
       default: 1,
       description: "multiplies the melt-to-mold heat transfer",
     }),
     checkRingLeakageFraction: Fraction("share of hold pressure lost across a worn check ring", 0),
-    driveEfficiencyFactor: Num({ unit: "1", exclusiveMinimum: 0, maximum: 2, default: 1 }),
+    driveEfficiencyFactor: Num({ unit: "1", minimum: 0.01, maximum: 2, default: 1 }),
     nozzleLossFactor: Num({
       unit: "1",
       minimum: 0,
@@ -58,7 +59,7 @@ export const TwinAdjustments = Type.Object(
     }),
     screwOutputFactor: Num({
       unit: "1",
-      exclusiveMinimum: 0,
+      minimum: 0.01,
       maximum: 1,
       default: 1,
       description:

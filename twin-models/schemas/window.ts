@@ -24,7 +24,7 @@ export const WindowConstraints = Type.Object(
       Type.Object({ max: Num({ unit: "kWh", exclusiveMinimum: 0 }) }, { additionalProperties: false }),
     ),
     expressions: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), {
+      Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
         description: "mathjs conditions over inputs and outputs, e.g. partMassG >= 12.1 and cycleTimeS <= 18",
       }),
     ),

@@ -179,7 +179,8 @@ export function readCycleCsv(
       const raw = r.cell(column);
       if (raw === "") continue;
       const v = numberCell(raw);
-      if (v === undefined) errors.add(r.row, column, raw, `a number (${SETTING_UNITS[key]})`);
+      if (v === undefined || !Number.isFinite(v))
+        errors.add(r.row, column, raw, `a finite number (${SETTING_UNITS[key]})`);
       else changes[key] = v;
     }
     const observed: Partial<Record<ObservedOutput, number>> = {};
@@ -187,7 +188,8 @@ export function readCycleCsv(
       const raw = r.cell(column);
       if (raw === "") continue;
       const v = numberCell(raw);
-      if (v === undefined) errors.add(r.row, column, raw, `a number (${OUTPUT_UNITS[key]})`);
+      if (v === undefined || !Number.isFinite(v))
+        errors.add(r.row, column, raw, `a finite number (${OUTPUT_UNITS[key]})`);
       else observed[key] = v;
     }
     if (Object.keys(observed).length === 0) {
@@ -204,8 +206,17 @@ export function readCycleCsv(
     const rawRef = r.cell("cushion_ref_mm");
     if (rawRef !== "") {
       const v = numberCell(rawRef);
-      if (v === undefined || !(v > 0)) errors.add(r.row, "cushion_ref_mm", rawRef, "a number > 0 (mm)");
+      if (v === undefined || !(v > 0 && Number.isFinite(v)))
+        errors.add(r.row, "cushion_ref_mm", rawRef, "a number > 0 (mm)");
       else ref = v;
+    }
+    if (observed.cushionMm !== undefined && ref === undefined) {
+      errors.add(
+        r.row,
+        "cushion_ref_mm",
+        "",
+        "needed with cushion_mm: the cushion a tight check ring leaves, > 0 mm (or --cushion-ref-mm)",
+      );
     }
     position++;
     cycles.push({

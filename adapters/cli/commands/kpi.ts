@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { MoldtwinError } from "../../../engine/errors.ts";
+import { describeDetail, MoldtwinError } from "../../../engine/errors.ts";
 import {
   computeKpis,
   DEFAULT_SUBGROUP_SIZE,
@@ -91,7 +91,20 @@ export function readPressEventsCsv(text: string, file: string): PressEvent[] {
       { field: file, value: 0, allowed: "at least one row after the header" },
     ]);
   }
-  return parsePressEvents(events, file);
+  try {
+    return parsePressEvents(events, file);
+  } catch (e) {
+    // The schema's bounds the cell checks above do not repeat (durationS ≤ 366 days, ids ≤ 64 characters) name the
+    // event's index, `f.csv[0].durationS`: name the file's row and column instead, like every other cell error.
+    if (!(e instanceof MoldtwinError)) throw e;
+    const details = e.details.map((d) => {
+      const m = /^.*\[(\d+)\]\.(\w+)$/.exec(d.field ?? "");
+      const row = m ? events[Number(m[1])]?.row : undefined;
+      return row === undefined ? d : { ...d, field: `row ${String(row)} column ${m![2]}` };
+    });
+    const first = details[0] ? `, first: ${describeDetail(details[0])}` : "";
+    throw new MoldtwinError(e.code, `${WHAT} file ${file}: ${details.length} invalid value(s)${first}`, details);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
