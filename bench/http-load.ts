@@ -20,7 +20,7 @@
  *
  * Env: MOLDTWIN_BENCH_HTTP_S (30) duration of (a), MOLDTWIN_BENCH_HTTP_OVERLOAD_S (20) of (b),
  * MOLDTWIN_BENCH_HTTP_RATE (500) target rate of (a); MOLDTWIN_BENCH_HTTP_PROF=1 writes a CPU profile of the service
- * (/tmp/CPU.*.cpuprofile); MOLDTWIN_BENCH_HTTP_SKIP=history leaves routes out of (a), for diagnosis.
+ * (CPU.*.cpuprofile in the OS temp folder); MOLDTWIN_BENCH_HTTP_SKIP=history leaves routes out of (a), for diagnosis.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
@@ -30,6 +30,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import autocannon from "autocannon";
+import { demoPrincipals, READ_ROUTES } from "./demoReaders.ts";
 
 const ROLE = process.env.MOLDTWIN_BENCH_HTTP_ROLE;
 const READ_S = Number(process.env.MOLDTWIN_BENCH_HTTP_S ?? 30);
@@ -199,7 +200,7 @@ async function drive(): Promise<void> {
 
   const child: ChildProcess = fork(import.meta.filename, [], {
     env: { ...process.env, MOLDTWIN_BENCH_HTTP_ROLE: "serve" },
-    execArgv: process.env.MOLDTWIN_BENCH_HTTP_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=/tmp"] : [],
+    execArgv: process.env.MOLDTWIN_BENCH_HTTP_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${tmpdir()}`] : [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const t0 = performance.now();
@@ -220,26 +221,10 @@ async function drive(): Promise<void> {
       .filter((r) => r.n >= 20)
       .map((r) => `${r.route} ${r.p50}/${r.p99}`)
       .join(", ");
-  const t = ready.tokens;
-  const caseA = Array.from({ length: 20 }, (_, i) => `a${String(i + 1).padStart(2, "0")}`);
-  const caseB = Array.from({ length: 6 }, (_, i) => `b0${i + 1}`);
-  const principals = [
-    { token: t.admin!, presses: [...caseA, ...caseB] },
-    { token: t["process-engineer"]!, presses: caseA },
-    { token: t.reliability!, presses: caseB },
-    { token: t.sales!, presses: caseA },
-    { token: t["customer-autoparts"]!, presses: caseA },
-    { token: t["customer-medtech"]!, presses: caseB },
-  ];
+  const principals = demoPrincipals(ready.tokens);
 
   // (a) Reads at a fixed rate: 6 tokens × 5 routes, every pair in a 30-request cycle per connection.
-  const routes = [
-    (_p: string) => "/api/cells",
-    (p: string) => `/api/presses/${p}`,
-    (_p: string) => "/api/kpis",
-    (p: string) => `/api/presses/${p}/history`,
-    (_p: string) => "/api/me",
-  ].filter((r) => !SKIP.some((s) => s !== "" && r("{id}").includes(s)));
+  const routes = READ_ROUTES.filter((r) => !SKIP.some((s) => s !== "" && r("{id}").includes(s)));
   const reads: autocannon.Request[] = Array.from({ length: 6 * routes.length }, (_, i) => {
     const who = principals[i % principals.length]!;
     const press = who.presses[(i * 7) % who.presses.length]!;

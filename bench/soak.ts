@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { demoPrincipals, READ_ROUTES } from "./demoReaders.ts";
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 180);
 const TIME_SCALE = 0.1;
@@ -47,23 +48,8 @@ const bump = (m: Record<string, number>, k: string | number): void => {
 async function generateLoad(): Promise<void> {
   const [{ url, tokens }] = (await once(process, "message")) as [{ url: string; tokens: Record<string, string> }];
   const base = url.replace(/\/$/, "");
-  const caseA = Array.from({ length: 20 }, (_, i) => `a${String(i + 1).padStart(2, "0")}`);
-  const caseB = Array.from({ length: 6 }, (_, i) => `b0${i + 1}`);
-  const principals = [
-    { token: tokens.admin!, presses: [...caseA, ...caseB] },
-    { token: tokens["process-engineer"]!, presses: caseA },
-    { token: tokens.reliability!, presses: caseB },
-    { token: tokens.sales!, presses: caseA },
-    { token: tokens["customer-autoparts"]!, presses: caseA },
-    { token: tokens["customer-medtech"]!, presses: caseB },
-  ];
-  const routes = [
-    (_p: string) => "/api/cells",
-    (p: string) => `/api/presses/${p}`,
-    (_p: string) => "/api/kpis",
-    (p: string) => `/api/presses/${p}/history`,
-    (_p: string) => "/api/me",
-  ];
+  const principals = demoPrincipals(tokens);
+  const routes = READ_ROUTES;
   const reads: autocannon.Request[] = Array.from({ length: 30 }, (_, i) => {
     const who = principals[i % principals.length]!;
     const press = who.presses[(i * 7) % who.presses.length]!;
